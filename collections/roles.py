@@ -1,0 +1,89 @@
+"""The museum's staff roles, as Wagtail groups with their permissions.
+
+Groups are created when missing and given at least these permissions at every `migrate`;
+permissions a museum adds by hand in the admin are left alone. A group has one name for
+every user, so the names carry both languages, French first.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+ADMIN = ["wagtailadmin.access_admin"]
+VIEW_CATALOGUE = [
+    "collections.view_work",
+    "collections.view_person",
+    "collections.view_concept",
+    "collections.view_conceptscheme",
+]
+PRIVATE = ["collections.view_private_work_data"]
+
+ROLES = {
+    "Registrar": (
+        "Régisseur / Registrar",
+        [
+            *ADMIN, *VIEW_CATALOGUE, *PRIVATE,
+            "collections.add_work", "collections.change_work", "collections.delete_work",
+            "collections.publish_work",
+            "collections.add_person", "collections.change_person", "collections.merge_person",
+            "collections.add_concept",
+        ],
+        ["add", "change", "choose"],
+    ),
+    "Curator": (
+        "Conservateur / Curator",
+        [
+            *ADMIN, *VIEW_CATALOGUE, *PRIVATE,
+            "collections.add_work", "collections.change_work", "collections.publish_work",
+            "collections.add_person", "collections.change_person", "collections.merge_person",
+            "collections.add_concept", "collections.change_concept",
+        ],
+        ["add", "choose"],
+    ),
+    "Documentalist": (
+        "Documentaliste / Documentalist",
+        [
+            *ADMIN, *VIEW_CATALOGUE,
+            "collections.change_work",
+            "collections.add_person", "collections.change_person", "collections.merge_person",
+            "collections.add_concept", "collections.change_concept",
+            "collections.add_conceptscheme", "collections.change_conceptscheme",
+        ],
+        ["add", "choose"],
+    ),
+    "Photographer": (
+        "Photographe / Photographer",
+        [*ADMIN, "collections.view_work"],
+        ["add", "change", "choose", "delete"],
+    ),
+    "Researcher": ("Chercheur / Researcher", [*ADMIN, *VIEW_CATALOGUE], []),
+}
+
+
+def sync_roles() -> None:
+    """Create the role groups and grant their permissions (additive; never removes any).
+
+    Images and documents are permitted per Wagtail collection: roles get them on the root.
+    """
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    for name, permissions, media_actions in ROLES.values():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(*(_permission(p) for p in permissions))
+        if root is None:
+            continue
+        for model, chooser in (("cartelimage", "choose_image"), ("carteldocument", "choose_document")):
+            for action in media_actions:
+                codename = chooser if action == "choose" else f"{action}_{model}"
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root, permission=_permission(f"collections.{codename}")
+                )
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def role_group(role: str) -> Group:
+    """The group of a role, by its key in ROLES (e.g. "Registrar")."""
+    return Group.objects.get(name=ROLES[role][0])

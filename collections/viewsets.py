@@ -1,0 +1,542 @@
+"""Wagtail admin for the catalogue: works, people, vocabularies (registered in wagtail_hooks)."""
+
+import django_filters
+from django.contrib import messages
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.widgets import BooleanRadioSelect
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import (
+    EditView,
+    IndexView,
+    InspectView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+from .forms import WorkForm
+from .models import (
+    TERM_RELATIONS,
+    Concept,
+    ConceptScheme,
+    Person,
+    Work,
+    WorkDomain,
+    WorkMaker,
+    WorkMedia,
+)
+from .publication import RULES
+from .text import match_key
+
+PRIVATE = "collections.view_private_work_data"
+
+
+class NeverDeletedPolicy(ModelPermissionPolicy):
+    """Records the law keeps: nobody, not even a superuser, deletes them (they are annotated)."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a != "delete"])
+
+
+class PrivacyAwareInspectView(InspectView):
+    """Shows private fields (prices, donors, personal data, notes) only to staff cleared for them."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.request.user.has_perm(PRIVATE):
+            return fields
+        public = RULES[self.model._meta.label].public
+        return [name for name in fields if name in public]
+
+
+# Works ---------------------------------------------------------------------------------------
+
+
+def _overlapping_years(queryset, name, value):
+    """Works whose dating overlaps the years asked (open bounds count as overlapping)."""
+    if value.start is not None:
+        queryset = queryset.filter(
+            Q(creation_year_to__gte=value.start)
+            | Q(creation_year_to__isnull=True, creation_year_from__gte=value.start)
+        )
+    if value.stop is not None:
+        queryset = queryset.filter(
+            Q(creation_year_from__lte=value.stop)
+            | Q(creation_year_from__isnull=True, creation_year_to__lte=value.stop)
+        )
+    return queryset
+
+
+class WorkFilterSet(WagtailFilterSet):
+    domain = django_filters.ModelChoiceFilter(
+        label=_("Domain"),
+        queryset=Concept.objects.filter(scheme__code="DOMN"),
+        method="filter_domain",
+    )
+    maker = django_filters.CharFilter(label=_("Maker"), method="filter_maker")
+    years = django_filters.NumericRangeFilter(
+        label=_("Dated between"), method=_overlapping_years
+    )
+    is_public = django_filters.BooleanFilter(label=_("Published"), widget=BooleanRadioSelect)
+    outside_vocabulary = django_filters.BooleanFilter(
+        label=_("Terms outside the vocabularies"), method="filter_outside_vocabulary",
+        widget=BooleanRadioSelect,
+    )
+    is_deleted = django_filters.BooleanFilter(
+        label=_("Marked as deleted"), widget=BooleanRadioSelect
+    )
+
+    class Meta:
+        model = Work
+        fields = []
+
+    def filter_domain(self, queryset, name, concept):
+        if concept is None:
+            return queryset
+        return queryset.filter(
+            Exists(WorkDomain.objects.filter(work=OuterRef("pk"), concept=concept))
+        )
+
+    def filter_maker(self, queryset, name, value):
+        key = match_key(value)
+        if not key:
+            return queryset
+        makers = WorkMaker.objects.filter(work=OuterRef("pk")).filter(
+            Q(person__sort_name__contains=key) | Q(person__name__icontains=value)
+        )
+        return queryset.filter(Exists(makers))
+
+    def filter_outside_vocabulary(self, queryset, name, value):
+        if value is None:
+            return queryset
+        unlinked = Q()
+        for term_model in TERM_RELATIONS.values():
+            unlinked |= Exists(term_model.objects.filter(work=OuterRef("pk"), concept__isnull=True))
+        return queryset.filter(unlinked) if value else queryset.exclude(unlinked)
+
+
+class WorkIndexView(IndexView):
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset().select_related("latest_revision")
+        if "is_deleted" not in self.request.GET:
+            queryset = queryset.filter(is_deleted=False)
+        return queryset.prefetch_related(
+            Prefetch("makers", queryset=WorkMaker.objects.select_related("person")),
+            Prefetch(
+                "media",
+                queryset=WorkMedia.objects.filter(is_primary=True).select_related("image"),
+                to_attr="primary_media",
+            ),
+            "domains",
+            "denominations",
+        )
+
+    def search_queryset(self, queryset):
+        """Inventory numbers (also old ones), titles and makers, without duplicate rows."""
+        if not self.is_searching:
+            return queryset
+        text = self.search_query.strip()
+        key = match_key(text)
+        return queryset.filter(
+            Q(inventory_number__icontains=text)
+            | Q(title__icontains=text)
+            | Q(appellation__icontains=text)
+            | Q(joconde_ref=text.upper())
+            | Q(other_numbers__number__iexact=text)
+            | Exists(
+                WorkMaker.objects.filter(work=OuterRef("pk"), person__sort_name__contains=key)
+            )
+        ).distinct()
+
+
+class MakersColumn(Column):
+    def get_value(self, instance):
+        return "; ".join(maker.display for maker in instance.makers.all())
+
+
+class DesignationColumn(Column):
+    def get_value(self, instance):
+        return instance.designation
+
+
+class DomainsColumn(Column):
+    def get_value(self, instance):
+        return "; ".join(domain.label for domain in instance.domains.all())
+
+
+class WorkEditView(EditView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for warning in self.object.vocabulary_warnings():
+            messages.warning(self.request, warning)
+        return context
+
+
+def term_panel(relation):
+    return InlinePanel(relation, heading=TERM_RELATIONS[relation]._meta.verbose_name_plural)
+
+
+class WorkViewSet(SnippetViewSet):
+    model = Work
+    icon = "image"
+    menu_label = _("Works")
+    menu_order = 100
+    index_view_class = WorkIndexView
+    edit_view_class = WorkEditView
+    filterset_class = WorkFilterSet
+    ordering = ["inventory_sort_key"]
+    list_per_page = 50
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_class = PrivacyAwareInspectView
+    inspect_view_fields = [
+        "inventory_number", "joconde_ref", "other_numbers", "domains", "denominations", "title",
+        "appellation", "makers", "schools", "creation_date", "periods", "styles", "places",
+        "materials", "techniques", "dimensions", "dimensions_note", "inscriptions", "state",
+        "description", "subjects", "subject_details", "history", "bibliography",
+        "exhibition_history", "ownership", "owner", "acquisition_mode", "acquisition_date",
+        "acquisition_source", "acquisition_price", "insurance_value", "credit_line",
+        "copyright_notice", "is_public", "internal_notes", "updated_at",
+    ]
+    list_display = [
+        Column("inventory_number", label=_("Inventory number"), sort_key="inventory_sort_key"),
+        DesignationColumn("designation", label=_("Title or designation"), sort_key="title"),
+        MakersColumn("makers", label=_("Makers")),
+        Column("creation_date", label=_("Date"), sort_key="creation_year_from"),
+        DomainsColumn("domains", label=_("Domains")),
+        BooleanColumn("is_public", label=_("Published")),
+        DateColumn("updated_at", label=_("Updated"), sort_key="updated_at"),
+    ]
+    list_export = [
+        "inventory_number", "joconde_ref", "title", "appellation", "creation_date",
+        "creation_year_from", "creation_year_to", "credit_line", "is_public",
+    ]
+    export_filename = "works"
+    search_fields = ["inventory_number", "title"]  # see WorkIndexView.search_queryset
+    search_backend_name = None
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldRowPanel([FieldPanel("inventory_number")]),
+                    InlinePanel("other_numbers", heading=_("Other numbers")),
+                    term_panel("domains"),
+                    term_panel("denominations"),
+                    FieldPanel("title"),
+                    FieldPanel("appellation"),
+                    InlinePanel("makers", heading=_("Makers")),
+                    term_panel("schools"),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("creation_date"),
+                            FieldRowPanel(
+                                [FieldPanel("creation_year_from"), FieldPanel("creation_year_to")]
+                            ),
+                        ],
+                        heading=_("Dating"),
+                    ),
+                    term_panel("periods"),
+                    term_panel("styles"),
+                    term_panel("places"),
+                    FieldPanel("creation_place_details"),
+                    FieldPanel("historical_geography"),
+                ],
+                heading=_("Identification"),
+            ),
+            ObjectList(
+                [
+                    term_panel("materials"),
+                    term_panel("techniques"),
+                    InlinePanel("dimensions", heading=_("Dimensions")),
+                    FieldPanel("dimensions_note"),
+                    InlinePanel("inscriptions", heading=_("Inscriptions")),
+                    FieldPanel("inscriptions_note"),
+                    FieldPanel("state"),
+                    FieldPanel("description"),
+                    term_panel("subjects"),
+                    FieldPanel("subject_details"),
+                    FieldPanel("subject_date"),
+                    term_panel("subject_sources"),
+                    term_panel("genesis"),
+                    term_panel("uses"),
+                    FieldPanel("use_details"),
+                    FieldPanel("use_date"),
+                    FieldPanel("discovery"),
+                    FieldPanel("discovery_details"),
+                ],
+                heading=_("Description"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("history"),
+                    FieldPanel("former_owners"),
+                    FieldPanel("former_attributions"),
+                    FieldPanel("bibliography"),
+                    FieldPanel("exhibition_history"),
+                    FieldPanel("comments"),
+                    InlinePanel("links", heading=_("Links")),
+                    FieldPanel("cataloguers"),
+                ],
+                heading=_("History and sources"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("ownership"),
+                    FieldPanel("owner"),
+                    FieldPanel("assigned_museum"),
+                    FieldPanel("acquisition_mode"),
+                    FieldPanel("acquisition_date"),
+                    FieldPanel("acquisition_source", permission=PRIVATE),
+                    FieldRowPanel(
+                        [FieldPanel("acquisition_price"), FieldPanel("acquisition_currency")],
+                        permission=PRIVATE,
+                    ),
+                    FieldRowPanel(
+                        [FieldPanel("insurance_value"), FieldPanel("insurance_value_date")],
+                        permission=PRIVATE,
+                    ),
+                    FieldPanel("credit_line"),
+                    FieldPanel("copyright_notice"),
+                    FieldPanel("copyright_status"),
+                ],
+                heading=_("Acquisition and rights"),
+            ),
+            ObjectList(
+                [InlinePanel("media", heading=_("Images, sound, video and PDF"))],
+                heading=_("Media"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("is_public", permission="collections.publish_work"),
+                    FieldPanel("internal_notes"),
+                    MultiFieldPanel(
+                        [FieldPanel("is_deleted"), FieldPanel("deletion_reason")],
+                        heading=_("Deletion (the record is kept and annotated)"),
+                        permission="collections.delete_work",
+                    ),
+                ],
+                heading=_("Publication and record"),
+            ),
+        ],
+        base_form_class=WorkForm,
+    )
+
+
+# People --------------------------------------------------------------------------------------
+
+
+class PersonFilterSet(WagtailFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Person.Kind.choices)
+    has_identifier = django_filters.BooleanFilter(
+        label=_("Linked to a reference authority"), method="filter_has_identifier",
+        widget=BooleanRadioSelect,
+    )
+    merged = django_filters.BooleanFilter(
+        label=_("Merged into another record"), method="filter_merged", widget=BooleanRadioSelect
+    )
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def filter_has_identifier(self, queryset, name, value):
+        if value is None:
+            return queryset
+        linked = Q()
+        for identifier in Person.IDENTIFIER_FIELDS:
+            linked |= ~Q(**{identifier: ""})
+        return queryset.filter(linked) if value else queryset.exclude(linked)
+
+    def filter_merged(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(merged_into__isnull=not value)
+
+
+class PersonIndexView(IndexView):
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        if "merged" not in self.request.GET:
+            queryset = queryset.filter(merged_into__isnull=True)
+        return queryset
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        key = match_key(self.search_query)
+        return queryset.filter(
+            Q(sort_name__contains=key)
+            | Q(name__icontains=self.search_query)
+            | Q(other_names__name__icontains=self.search_query)
+            | Q(wikidata_id=self.search_query)
+            | Q(ulan_id=self.search_query)
+            | Q(idref_id=self.search_query)
+        ).distinct()
+
+
+class PersonEditView(EditView):
+    def dispatch(self, request, *args, **kwargs):
+        person = Person.objects.filter(pk=kwargs.get("pk")).only("merged_into").first()
+        if person is not None and person.merged_into_id:
+            canonical = person.canonical
+            messages.info(
+                request,
+                _("“%(old)s” was merged into “%(new)s”: you are now editing the record kept.")
+                % {"old": person.name, "new": canonical.name},
+            )
+            return redirect(Person.snippet_viewset.get_url_name("edit"), canonical.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PersonViewSet(SnippetViewSet):
+    model = Person
+    icon = "user"
+    menu_label = _("People and organisations")
+    menu_order = 200
+    index_view_class = PersonIndexView
+    edit_view_class = PersonEditView
+    filterset_class = PersonFilterSet
+    ordering = ["sort_name"]
+    list_per_page = 50
+    inspect_view_enabled = True
+    inspect_view_class = PrivacyAwareInspectView
+    inspect_view_fields = [
+        "kind", "name", "surname", "forenames", "other_names", "birth_date", "birth_place",
+        "death_date", "death_place", "nationality", "biography", "wikidata_id", "ulan_id",
+        "bnf_ark", "idref_id", "address", "email", "phone", "private_notes",
+    ]
+    list_display = [
+        Column("name", label=_("Name"), sort_key="sort_name"),
+        Column("life_dates", label=_("Dates")),
+        Column("get_kind_display", label=_("Kind")),
+        Column("wikidata_id", label=_("Wikidata")),
+        DateColumn("updated_at", label=_("Updated"), sort_key="updated_at"),
+    ]
+    search_fields = ["name"]  # see PersonIndexView.search_queryset
+    search_backend_name = None
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("kind"),
+                    FieldPanel("name"),
+                    FieldRowPanel([FieldPanel("surname"), FieldPanel("forenames")]),
+                    InlinePanel("other_names", heading=_("Other names")),
+                    FieldRowPanel([FieldPanel("birth_date"), FieldPanel("birth_place")]),
+                    FieldRowPanel([FieldPanel("death_date"), FieldPanel("death_place")]),
+                    FieldPanel("nationality"),
+                    FieldPanel("biography"),
+                ],
+                heading=_("Identity"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("wikidata_id"),
+                    FieldPanel("ulan_id"),
+                    FieldPanel("bnf_ark"),
+                    FieldPanel("idref_id"),
+                ],
+                heading=_("Authority identifiers"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("address"),
+                    FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+                    FieldPanel("private_notes"),
+                ],
+                heading=_("Contact (private)"),
+                permission=PRIVATE,
+            ),
+        ]
+    )
+
+
+# Vocabularies --------------------------------------------------------------------------------
+
+
+class ConceptFilterSet(WagtailFilterSet):
+    scheme = django_filters.ModelChoiceFilter(
+        label=_("Vocabulary"), queryset=ConceptScheme.objects.all()
+    )
+    is_candidate = django_filters.BooleanFilter(
+        label=_("Local candidates"), widget=BooleanRadioSelect
+    )
+
+    class Meta:
+        model = Concept
+        fields = []
+
+
+class ConceptIndexView(IndexView):
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        key = match_key(self.search_query)
+        return queryset.filter(Q(pref_key__contains=key) | Q(alt_keys__contains=key))
+
+
+class ConceptViewSet(SnippetViewSet):
+    model = Concept
+    icon = "tag"
+    menu_label = _("Concepts")
+    index_view_class = ConceptIndexView
+    filterset_class = ConceptFilterSet
+    list_per_page = 50
+    ordering = ["pref_key"]
+    list_display = [
+        Column("pref_label", label=_("Preferred label"), sort_key="pref_key"),
+        Column("scheme", label=_("Vocabulary")),
+        Column("broader", label=_("Broader concept")),
+        BooleanColumn("is_candidate", label=_("Local candidate")),
+    ]
+    search_fields = ["pref_label"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("scheme"),
+        FieldPanel("pref_label"),
+        FieldPanel("alt_labels"),
+        FieldPanel("broader"),
+        FieldPanel("note"),
+        FieldPanel("is_candidate"),
+    ]
+
+    def get_queryset(self, request):
+        return Concept.objects.select_related("scheme", "broader")
+
+
+class ConceptSchemeViewSet(SnippetViewSet):
+    model = ConceptScheme
+    icon = "list-ul"
+    menu_label = _("Vocabularies")
+    list_display = ["code", "name", "source"]
+    search_fields = ["code", "name"]
+    search_backend_name = None
+
+
+class VocabularyViewSetGroup(SnippetViewSetGroup):
+    items = (ConceptSchemeViewSet, ConceptViewSet)
+    menu_icon = "tag"
+    menu_label = _("Vocabularies")
+    menu_order = 300
+
+
+class CatalogueViewSetGroup(SnippetViewSetGroup):
+    items = (WorkViewSet, PersonViewSet)
+    menu_icon = "folder-open-inverse"
+    menu_label = _("Catalogue")
+    menu_order = 100

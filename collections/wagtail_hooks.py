@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+
+from .models import Work
+from .viewsets import CatalogueViewSetGroup, NeverDeletedPolicy, VocabularyViewSetGroup
+
+register_permission_policy(Work, NeverDeletedPolicy(Work))
+
+register_snippet(CatalogueViewSetGroup)
+register_snippet(VocabularyViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_cartel_log_actions(actions):
+    actions.register_action("cartel.merge", _("Merge"), _("Duplicate records merged"))

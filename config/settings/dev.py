@@ -1,0 +1,7 @@
+"""Local development: DEBUG on, a fixed development key, SQLite unless DATABASE_URL is set."""
+
+from .base import *
+
+DEBUG = True
+SECRET_KEY = SECRET_KEY or "dev-only-not-secret-3f1c9b0e"  # noqa: S105
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

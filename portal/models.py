@@ -1,0 +1,25 @@
+"""Public portal pages. The home page is the root of the public site."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    introduction = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from museum_collections.models import Work
+
+        context = super().get_context(request, *args, **kwargs)
+        context["published_works"] = Work.objects.public().count()
+        return context
+
+
