@@ -48,7 +48,7 @@ RULES = {
             private="""
                 acquisition_source acquisition_price acquisition_currency insurance_value
                 insurance_value_date internal_notes is_public is_deleted deletion_reason
-                deleted_at created_at inventory_sort_key inventory_year latest_revision
+                deleted_at created_at inventory_sort_key inventory_year latest_revision _revisions
             """,
         ),
         rule(
@@ -59,7 +59,7 @@ RULES = {
                 other_names
             """,
             private="""
-                address email phone private_notes merged_into merged_at created_at updated_at
+                address email phone private_notes source_ref merged_into merged_at created_at updated_at
                 sort_name works_supplied merged_duplicates works_made
             """,
         ),
@@ -69,7 +69,7 @@ RULES = {
             private="""
                 is_public collection tags focal_point_x focal_point_y focal_point_width
                 focal_point_height uploaded_by_user created_at file_size file_hash
-                description renditions work_links tagged_items
+                description renditions work_links tagged_items index_entries
             """,
         ),
         rule(
@@ -77,7 +77,7 @@ RULES = {
             public="id title file credit rights rights_holder",
             private="""
                 is_public collection tags uploaded_by_user created_at file_size file_hash
-                work_links tagged_items
+                work_links tagged_items index_entries
             """,
         ),
     )

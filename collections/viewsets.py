@@ -186,6 +186,11 @@ class WorkEditView(EditView):
         return context
 
 
+def private_panel(field_name):
+    """A field only staff cleared for private data see; the form leaves it alone for others."""
+    return FieldPanel(field_name, permission=PRIVATE)
+
+
 def term_panel(relation):
     return InlinePanel(relation, heading=TERM_RELATIONS[relation]._meta.verbose_name_plural)
 
@@ -301,14 +306,12 @@ class WorkViewSet(SnippetViewSet):
                     FieldPanel("assigned_museum"),
                     FieldPanel("acquisition_mode"),
                     FieldPanel("acquisition_date"),
-                    FieldPanel("acquisition_source", permission=PRIVATE),
+                    private_panel("acquisition_source"),
                     FieldRowPanel(
-                        [FieldPanel("acquisition_price"), FieldPanel("acquisition_currency")],
-                        permission=PRIVATE,
+                        [private_panel("acquisition_price"), private_panel("acquisition_currency")]
                     ),
                     FieldRowPanel(
-                        [FieldPanel("insurance_value"), FieldPanel("insurance_value_date")],
-                        permission=PRIVATE,
+                        [private_panel("insurance_value"), private_panel("insurance_value_date")]
                     ),
                     FieldPanel("credit_line"),
                     FieldPanel("copyright_notice"),
@@ -325,9 +328,11 @@ class WorkViewSet(SnippetViewSet):
                     FieldPanel("is_public", permission="collections.publish_work"),
                     FieldPanel("internal_notes"),
                     MultiFieldPanel(
-                        [FieldPanel("is_deleted"), FieldPanel("deletion_reason")],
+                        [
+                            FieldPanel("is_deleted", permission="collections.delete_work"),
+                            FieldPanel("deletion_reason", permission="collections.delete_work"),
+                        ],
                         heading=_("Deletion (the record is kept and annotated)"),
-                        permission="collections.delete_work",
                     ),
                 ],
                 heading=_("Publication and record"),
@@ -455,12 +460,11 @@ class PersonViewSet(SnippetViewSet):
             ),
             ObjectList(
                 [
-                    FieldPanel("address"),
-                    FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
-                    FieldPanel("private_notes"),
+                    private_panel("address"),
+                    FieldRowPanel([private_panel("email"), private_panel("phone")]),
+                    private_panel("private_notes"),
                 ],
                 heading=_("Contact (private)"),
-                permission=PRIVATE,
             ),
         ]
     )

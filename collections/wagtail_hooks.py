@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from .bulk_actions import MergePeopleBulkAction, PublishWorksBulkAction, UnpublishWorksBulkAction
 from .models import Work
 from .viewsets import CatalogueViewSetGroup, NeverDeletedPolicy, VocabularyViewSetGroup
 
@@ -15,3 +16,13 @@ register_snippet(VocabularyViewSetGroup)
 @hooks.register("register_log_actions")
 def register_cartel_log_actions(actions):
     actions.register_action("cartel.merge", _("Merge"), _("Duplicate records merged"))
+    actions.register_action(
+        "cartel.publish", _("Publish on the portal"), _("Published on the portal")
+    )
+    actions.register_action(
+        "cartel.unpublish", _("Withdraw from the portal"), _("Withdrawn from the portal")
+    )
+
+
+for bulk_action in (PublishWorksBulkAction, UnpublishWorksBulkAction, MergePeopleBulkAction):
+    hooks.register("register_bulk_action", bulk_action)

@@ -58,6 +58,10 @@ class Person(ClusterableModel):
     phone = models.CharField(_("telephone"), max_length=50, blank=True)
     private_notes = models.TextField(_("internal notes"), blank=True)
 
+    source_ref = models.CharField(
+        _("identifier at the source"), max_length=100, blank=True, db_index=True, editable=False,
+        help_text=_("Key of the record in the file or system it was imported from, e.g. tate-artist:558."),
+    )
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_duplicates",
         verbose_name=_("merged into"), editable=False,

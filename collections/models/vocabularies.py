@@ -100,9 +100,13 @@ class Concept(models.Model):
         return self.pref_label
 
     def save(self, *args, **kwargs):
-        self.pref_key = match_key(self.pref_label)
-        keys = [match_key(label) for label in self.alt_labels if match_key(label)]
-        self.alt_keys = "|" + "|".join(keys) + "|" if keys else ""
+        self.compute_keys()
         if not self.external_id:
             self.external_id = f"local:{self.pref_key}"[:100]
         super().save(*args, **kwargs)
+
+    def compute_keys(self) -> None:
+        """Fill the matching keys from the labels; save() calls it, bulk loads must too."""
+        self.pref_key = match_key(self.pref_label)
+        keys = [key for key in map(match_key, self.alt_labels) if key]
+        self.alt_keys = "|" + "|".join(keys) + "|" if keys else ""
