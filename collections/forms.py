@@ -1,30 +1,81 @@
 """Admin forms: image and document uploads checked by Pillow, the work form's protections."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
 from .images import check_image_file
+from .text import match_key
+
+TERM_SEPARATOR = ";"
+
+
+class CheckedImageField(WagtailImageField):
+    """Wagtail's image field, after Pillow has decoded the whole file (see images.py)."""
+
+    def to_python(self, data):
+        if data is not None and hasattr(data, "read"):
+            check_image_file(data, data.name)
+        return super().to_python(data)
 
 
 class CartelImageForm(BaseImageForm):
-    def clean_file(self):
-        file = self.cleaned_data.get("file")
-        if file and "file" in self.changed_data:
-            check_image_file(file, file.name)
-        return file
+    file = CheckedImageField(label=_("File"), widget=forms.FileInput())
 
 
 class CartelDocumentForm(BaseDocumentForm):
     pass
 
 
+class TermsField(forms.CharField):
+    """Values of a controlled field typed as in Joconde, separated by semicolons: 'peinture ; dessin'.
+
+    Each value is linked to its concept when the vocabulary has it, and kept (flagged) when not.
+    """
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault("help_text", _("Separate several values with “ ; ”."))
+        super().__init__(label=label, required=False, **kwargs)
+
+    def clean(self, value) -> list[str]:
+        labels, seen = [], set()
+        for label in (super().clean(value) or "").split(TERM_SEPARATOR):
+            label = " ".join(label.split())
+            if label and match_key(label) not in seen:
+                if len(label) > 255:
+                    raise forms.ValidationError(
+                        _("“%(start)s…” is longer than 255 characters: is a “;” missing?")
+                        % {"start": label[:40]}
+                    )
+                seen.add(match_key(label))
+                labels.append(label)
+        return labels
+
+
 class WorkForm(WagtailAdminModelForm):
-    """Inventory numbers are typed once, at creation, and are read-only afterwards."""
+    """The work form: controlled fields typed as text, inventory numbers read-only once saved."""
+
+    domains = TermsField(_("domains"))
+    denominations = TermsField(_("denominations"))
+    materials = TermsField(_("materials"))
+    techniques = TermsField(_("techniques"))
+    periods = TermsField(_("periods"))
+    styles = TermsField(_("periods or styles"))
+    schools = TermsField(_("schools"))
+    genesis = TermsField(_("genesis"))
+    subjects = TermsField(_("subjects"))
+    subject_sources = TermsField(_("sources of the subject"))
+    places = TermsField(_("places"))
+    uses = TermsField(_("uses"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for relation in self._term_relations():
+            labels = [term.label for term in getattr(self.instance, relation).all()] if self.instance.pk else []
+            self.initial.setdefault(relation, f" {TERM_SEPARATOR} ".join(labels))
         number = self.fields.get("inventory_number")
         if number is not None and self.instance.pk:
             number.disabled = True
@@ -34,6 +85,25 @@ class WorkForm(WagtailAdminModelForm):
             )
         self._limit_concepts("acquisition_mode", "STAT", "mode d'acquisition")
         self._limit_concepts("ownership", "STAT", "statut de la propriété")
+
+    def _term_relations(self):
+        from .models import TERM_RELATIONS
+
+        return [relation for relation in TERM_RELATIONS if relation in self.fields]
+
+    def save(self, commit=True):
+        from .models import TERM_RELATIONS
+
+        for relation in self._term_relations():
+            term_model = TERM_RELATIONS[relation]
+            existing = {term.label_key: term for term in getattr(self.instance, relation).all()}
+            terms = []
+            for order, label in enumerate(self.cleaned_data[relation]):
+                term = existing.get(match_key(label)) or term_model(label=label)
+                term.sort_order = order
+                terms.append(term)
+            setattr(self.instance, relation, terms)
+        return super().save(commit)
 
     def _limit_concepts(self, field_name, scheme_code, branch):
         from .models import Concept

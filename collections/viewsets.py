@@ -4,7 +4,9 @@ import django_filters
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin import compare
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import (
     FieldPanel,
@@ -25,7 +27,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from .forms import WorkForm
+from .forms import TERM_SEPARATOR, WorkForm
 from .models import (
     TERM_RELATIONS,
     Concept,
@@ -186,13 +188,30 @@ class WorkEditView(EditView):
         return context
 
 
+class TermsComparison(compare.TextFieldComparison):
+    """Compares a controlled field between two revisions as its Joconde text, 'a ; b'."""
+
+    def __init__(self, relation, obj_a, obj_b):
+        self.field = relation
+        self.val_a, self.val_b = (
+            f" {TERM_SEPARATOR} ".join(term.label for term in getattr(obj, relation.name).all())
+            for obj in (obj_a, obj_b)
+        )
+
+    def field_label(self):
+        return capfirst(self.field.related_model._meta.verbose_name_plural)
+
+
+class TermsPanel(FieldPanel):
+    """A controlled field of a work, edited as text (see forms.TermsField)."""
+
+    def get_comparison_class(self):
+        return TermsComparison
+
+
 def private_panel(field_name):
     """A field only staff cleared for private data see; the form leaves it alone for others."""
     return FieldPanel(field_name, permission=PRIVATE)
-
-
-def term_panel(relation):
-    return InlinePanel(relation, heading=TERM_RELATIONS[relation]._meta.verbose_name_plural)
 
 
 class WorkViewSet(SnippetViewSet):
@@ -240,12 +259,12 @@ class WorkViewSet(SnippetViewSet):
                 [
                     FieldRowPanel([FieldPanel("inventory_number")]),
                     InlinePanel("other_numbers", heading=_("Other numbers")),
-                    term_panel("domains"),
-                    term_panel("denominations"),
+                    TermsPanel("domains"),
+                    TermsPanel("denominations"),
                     FieldPanel("title"),
                     FieldPanel("appellation"),
                     InlinePanel("makers", heading=_("Makers")),
-                    term_panel("schools"),
+                    TermsPanel("schools"),
                     MultiFieldPanel(
                         [
                             FieldPanel("creation_date"),
@@ -255,9 +274,9 @@ class WorkViewSet(SnippetViewSet):
                         ],
                         heading=_("Dating"),
                     ),
-                    term_panel("periods"),
-                    term_panel("styles"),
-                    term_panel("places"),
+                    TermsPanel("periods"),
+                    TermsPanel("styles"),
+                    TermsPanel("places"),
                     FieldPanel("creation_place_details"),
                     FieldPanel("historical_geography"),
                 ],
@@ -265,20 +284,20 @@ class WorkViewSet(SnippetViewSet):
             ),
             ObjectList(
                 [
-                    term_panel("materials"),
-                    term_panel("techniques"),
+                    TermsPanel("materials"),
+                    TermsPanel("techniques"),
                     InlinePanel("dimensions", heading=_("Dimensions")),
                     FieldPanel("dimensions_note"),
                     InlinePanel("inscriptions", heading=_("Inscriptions")),
                     FieldPanel("inscriptions_note"),
                     FieldPanel("state"),
                     FieldPanel("description"),
-                    term_panel("subjects"),
+                    TermsPanel("subjects"),
                     FieldPanel("subject_details"),
                     FieldPanel("subject_date"),
-                    term_panel("subject_sources"),
-                    term_panel("genesis"),
-                    term_panel("uses"),
+                    TermsPanel("subject_sources"),
+                    TermsPanel("genesis"),
+                    TermsPanel("uses"),
                     FieldPanel("use_details"),
                     FieldPanel("use_date"),
                     FieldPanel("discovery"),

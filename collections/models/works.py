@@ -364,12 +364,21 @@ class ControlledTerm(Orderable):
         return self.label
 
     def save(self, *args, **kwargs):
+        self.resolve_concept()
+        super().save(*args, **kwargs)
+
+    def resolve_concept(self, resolve=None) -> None:
+        """Tidy the label and link it to its concept, as every save does.
+
+        `resolve(scheme_code, label)` finds the concept: one query by default; bulk loads
+        pass `TermResolver().resolve` and call this before `bulk_create`, which skips save().
+        """
+        resolve = resolve or Concept.objects.resolve
         self.label = " ".join(self.label.split())
-        self.concept = Concept.objects.resolve(self.scheme_code, self.label)
+        self.concept = resolve(self.scheme_code, self.label)
         if self.concept is not None:
             self.label = self.concept.pref_label
         self.label_key = match_key(self.label)
-        super().save(*args, **kwargs)
 
     @property
     def in_vocabulary(self) -> bool:
@@ -462,11 +471,19 @@ class WorkMaker(Orderable):
         return self.display
 
     def save(self, *args, **kwargs):
+        self.resolve_role()
+        super().save(*args, **kwargs)
+
+    def resolve_role(self, resolve=None) -> None:
+        """Tidy the role and link it to its AUTROLE concept, as every save does.
+
+        `resolve(scheme_code, label)` as in ControlledTerm.resolve_concept (for bulk loads).
+        """
+        resolve = resolve or Concept.objects.resolve
         self.role = " ".join(self.role.split())
-        self.role_concept = Concept.objects.resolve("AUTROLE", self.role) if self.role else None
+        self.role_concept = resolve("AUTROLE", self.role) if self.role else None
         if self.role_concept is not None:
             self.role = self.role_concept.pref_label
-        super().save(*args, **kwargs)
 
     @property
     def display(self) -> str:

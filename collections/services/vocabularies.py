@@ -282,15 +282,51 @@ def _upsert_scheme(spec: SchemeSpec, description: str) -> tuple[ConceptScheme, b
 
 
 def smf_external_id(path: tuple[str, ...]) -> str:
-    """Stable id of a lexicon term: a hash of its normalised path (broader terms, then itself)."""
-    normalised = "\n".join(match_key(label) for label in path)
-    return "smf:" + hashlib.sha1(normalised.encode(), usedforsecurity=False).hexdigest()[:20]
+    """Stable id of a lexicon term: a hash of its normalised path (broader terms, then itself).
+
+    Case, accents and spacing do not count, so correcting them in a later edition updates the
+    concept; renaming a term, or moving it, gives it (and its narrower terms) new ids.
+    """
+    return _smf_id("\n".join(match_key(label) for label in path))
+
+
+def _smf_id(normalised_path: str) -> str:
+    digest = hashlib.sha1(normalised_path.encode(), usedforsecurity=False).hexdigest()
+    return f"smf:{digest[:20]}"
+
+
+class _SmfPaths:
+    """smf_external_id() for the paths of one file, each broader path normalised only once."""
+
+    def __init__(self):
+        self._normalised: dict[tuple[str, ...], str] = {}
+        self._ids: dict[tuple[str, ...], str] = {}
+
+    def normalised(self, path: tuple[str, ...]) -> str:
+        key = self._normalised.get(path)
+        if key is None:
+            head = self.normalised(path[:-1]) + "\n" if len(path) > 1 else ""
+            key = self._normalised[path] = head + match_key(path[-1])
+        return key
+
+    def id(self, path: tuple[str, ...]) -> str:
+        """The id of the term at `path` (cached: used for broader terms)."""
+        external_id = self._ids.get(path)
+        if external_id is None:
+            external_id = self._ids[path] = _smf_id(self.normalised(path))
+        return external_id
+
+    def child_id(self, path: tuple[str, ...], label: str) -> str:
+        """The id of the term `label` under `path` (not cached: most terms have no children)."""
+        head = self.normalised(path) + "\n" if path else ""
+        return _smf_id(head + match_key(label))
 
 
 def _read_smf(path: Path, result: SchemeLoadResult, strict: bool) -> tuple[dict[str, _Item], str]:
     items: dict[str, _Item] = {}
     avoided: list[smf_lexicon.LexiconEntry] = []
     notes: list[str] = []
+    paths = _SmfPaths()
     try:
         for entry in smf_lexicon.iter_entries(
             smf_lexicon.read_lines(path), path.name, strict=strict, notes=notes
@@ -301,13 +337,12 @@ def _read_smf(path: Path, result: SchemeLoadResult, strict: bool) -> tuple[dict[
             if not entry.preferred:
                 avoided.append(entry)
                 continue
-            external_id = smf_external_id((*entry.path, entry.label))
+            external_id = paths.child_id(entry.path, entry.label)
             item = items.get(external_id)
             if item is None:
                 items[external_id] = _Item(
                     external_id, entry.label, list(entry.alt_labels),
-                    smf_external_id(entry.path) if entry.path else None, entry.line,
-                    depth=entry.depth,
+                    paths.id(entry.path) if entry.path else None, entry.line, depth=entry.depth,
                 )
                 continue
             # The same term twice under one broader term: one concept, every form kept.
@@ -326,9 +361,9 @@ def _read_smf(path: Path, result: SchemeLoadResult, strict: bool) -> tuple[dict[
     by_key: dict[str, list[_Item]] | None = None
     for entry in avoided:
         if entry.use is None:  # <form>: leads to the term above it
-            target = items.get(smf_external_id(entry.path)) if entry.path else None
+            target = items.get(paths.id(entry.path)) if entry.path else None
         else:  # form/0 EM term: the term is looked for among the siblings, then anywhere
-            target = items.get(smf_external_id((*entry.path, entry.use)))
+            target = items.get(paths.child_id(entry.path, entry.use))
             if target is None:
                 if by_key is None:
                     by_key = {}

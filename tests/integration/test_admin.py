@@ -107,11 +107,10 @@ def test_listing_queries_do_not_grow_with_the_page(admin_client, catalogue, djan
 
 
 def test_create_a_work_through_the_admin_allocates_its_ref(admin_client, vocabularies, museofile):
-    data = work_form_data(inventory_number="2024.3.1", title="Portrait de Marthe", creation_date="1893")
-    data.update({
-        "domains-TOTAL_FORMS": "1", "domains-0-label": "Peinture", "domains-0-ORDER": "1",
-        "domains-0-id": "", "domains-0-DELETE": "",
-    })
+    data = work_form_data(
+        inventory_number="2024.3.1", title="Portrait de Marthe", creation_date="1893",
+        domains="Peinture", techniques="peinture à l'huile ; Toile",
+    )
     response = admin_client.post(url(Work, "add"), data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     work = Work.objects.get(inventory_number="2024.3.1")
@@ -119,6 +118,54 @@ def test_create_a_work_through_the_admin_allocates_its_ref(admin_client, vocabul
     assert work.creation_year_from == 1893
     assert [(d.label, d.concept_id is not None) for d in work.domains.all()] == [("peinture", True)]
     assert work.latest_revision is not None  # revisions are kept for works
+
+
+def test_controlled_fields_are_typed_as_in_joconde_and_flagged_when_outside(admin_client, catalogue):
+    work = catalogue["2019.1.1"]
+    page = admin_client.get(url(Work, "edit", work.pk))
+    assert page.context["form"]["domains"].value() == "peinture"
+    kept = work.domains.get()
+    data = work_form_data(
+        title=work.title, creation_date="1889",
+        domains="dessin ; Peinture ; peinture ; gravure sur bois debout",
+    )
+    assert admin_client.post(url(Work, "edit", work.pk), data).status_code == 302
+    terms = list(work.domains.order_by("sort_order").values_list("label", "concept__pref_label", "pk"))
+    assert [(label, concept) for label, concept, _pk in terms] == [
+        ("dessin", "dessin"), ("peinture", "peinture"), ("gravure sur bois debout", None),
+    ]
+    assert terms[1][2] == kept.pk  # an unchanged term keeps its row
+    page = admin_client.get(url(Work, "edit", work.pk))
+    warnings = [str(m) for m in page.context["messages"]]
+    assert any("gravure sur bois debout" in w for w in warnings)
+    data["domains"] = ""
+    assert admin_client.post(url(Work, "edit", work.pk), data).status_code == 302
+    assert not work.domains.exists()
+
+
+def test_a_term_run_on_without_separator_is_refused(admin_client, catalogue):
+    work = catalogue["2019.1.1"]
+    data = work_form_data(title=work.title, subjects="x" * 300)
+    response = admin_client.post(url(Work, "edit", work.pk), data)
+    assert response.status_code == 200
+    assert "255" in str(response.context["form"].errors["subjects"])
+
+
+def test_revisions_of_a_work_can_be_compared(admin_client, catalogue):
+    work = catalogue["2019.1.1"]
+    for title, domains in (("Premier titre", "peinture"), ("Second titre", "peinture ; dessin")):
+        data = work_form_data(title=title, creation_date="1889", domains=domains)
+        assert admin_client.post(url(Work, "edit", work.pk), data).status_code == 302
+    first, second = work.revisions.order_by("created_at")
+    compare = reverse(
+        Work.snippet_viewset.get_url_name("revisions_compare"), args=(work.pk, first.pk, second.pk)
+    )
+    response = admin_client.get(compare)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Second titre" in body and "Premier titre" in body
+    history = admin_client.get(url(Work, "history", work.pk))
+    assert history.status_code == 200
 
 
 def test_editing_keeps_the_inventory_number_whatever_is_posted(admin_client, catalogue):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from ...services.vocabularies import SCHEMES, VocabularyLoadError, load_scheme, relink_terms
@@ -46,7 +47,8 @@ class Command(BaseCommand):
             self.stdout.flush()
             try:
                 result = load_scheme(code, data_dir / spec.filename, strict=strict)
-            except VocabularyLoadError as error:
+            except (VocabularyLoadError, DatabaseError) as error:
+                # The scheme's transaction was rolled back: go on with the others.
                 failures[code] = str(error)
                 self.stdout.write(self.style.ERROR(_("FAILED, nothing written: %(error)s")
                                                    % {"error": error}))

@@ -1,0 +1,118 @@
+"""`manage.py load_demo`: the demo catalogue from real open data, and one user per role.
+
+Loads the vocabularies (unless already there), people and works from MoMA and Tate open data,
+83 artwork images as works with their primary image, then (re)sets the demo users with a
+new random password, printed at the end. Safe to run again: nothing unchanged is rewritten.
+"""
+
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+
+from museum_collections.models import ConceptScheme
+from museum_collections.services.demo import StrictLoadError, ensure_demo_users, load_demo
+
+# Schemes the demo's terms are resolved in: all present means the vocabularies are loaded.
+REQUIRED_SCHEMES = ("DOMN", "DENO", "TECH", "PERI", "AUTROLE", "REPR")
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalogue (open data from MoMA and Tate, artwork images) and demo users."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--data-dir", default=str(Path(settings.BASE_DIR) / "demo" / "data"),
+            help="Folder with museum-open-data/, images/ and vocabularies/ (default: demo/data).",
+        )
+        parser.add_argument(
+            "--limit", type=int, default=None,
+            help="Read at most N records of each source file (for quick tries and tests).",
+        )
+        parser.add_argument(
+            "--strict", action="store_true",
+            help="Stop at the first bad record (its source file is rolled back).",
+        )
+        parser.add_argument(
+            "--skip-vocabularies", action="store_true",
+            help="Do not run load_vocabularies (it is skipped anyway when they are loaded).",
+        )
+
+    def handle(self, *args, **options):
+        start = time.perf_counter()
+        data_dir = Path(options["data_dir"])
+        if not (data_dir / "museum-open-data").is_dir() or not (data_dir / "images").is_dir():
+            raise CommandError(
+                f"{data_dir} has no museum-open-data/ and images/ folders: give the demo data "
+                "folder with --data-dir (by default demo/data in the project)."
+            )
+        if options["limit"] is not None and options["limit"] < 0:
+            raise CommandError("--limit is a number of records, 0 or more.")
+        self.load_vocabularies(skip=options["skip_vocabularies"])
+        try:
+            report = load_demo(data_dir, limit=options["limit"], strict=options["strict"],
+                               log=self.stdout.write)
+        except StrictLoadError as error:
+            raise CommandError(
+                f"Stopped at a bad record (--strict); its file was not loaded: {error}"
+            ) from None
+        password = secrets.token_urlsafe(12)
+        report.users = ensure_demo_users(password)
+        report.password = password
+        self.print_report(report, time.perf_counter() - start)
+
+    def load_vocabularies(self, *, skip: bool):
+        if skip:
+            self.stdout.write("Vocabularies: skipped (--skip-vocabularies).")
+            return
+        loaded = set(
+            ConceptScheme.objects.filter(code__in=REQUIRED_SCHEMES, concepts__isnull=False)
+            .values_list("code", flat=True)
+        )
+        if loaded == set(REQUIRED_SCHEMES):
+            self.stdout.write("Vocabularies: already loaded, skipped.")
+            return
+        if "load_vocabularies" not in get_commands():
+            raise CommandError(
+                "The load_vocabularies command is not available and the vocabularies are not "
+                "loaded: run with --skip-vocabularies to load the demo without them (its terms "
+                "will then be listed as outside the vocabularies)."
+            )
+        self.stdout.write("Vocabularies: loading...")
+        started = time.perf_counter()
+        call_command("load_vocabularies", stdout=self.stdout, stderr=self.stderr)
+        self.stdout.write(f"Vocabularies: loaded in {time.perf_counter() - started:.1f} s.")
+
+    def print_report(self, report, elapsed: float):
+        write = self.stdout.write
+        steps = ", ".join(f"{label} {seconds:.1f} s" for label, seconds in report.seconds.items())
+        write("")
+        write(f"Demo loaded in {elapsed:.1f} s ({steps}).")
+        write(f"  {'':8} {'created':>8} {'updated':>8} {'unchanged':>10}")
+        for kind, counts in report.counts.items():
+            write(f"  {kind:8} {counts.created:8} {counts.updated:8} {counts.unchanged:10}")
+        if report.matched_people:
+            write(f"  {report.matched_people} makers were matched to people already in the catalogue.")
+        works = report.counts["works"].total
+        work_seconds = sum(
+            seconds for label, seconds in report.seconds.items() if label != "Tate artists"
+        )
+        write(f"  {works} works, {works / max(work_seconds, 1e-6):.0f} works/s.")
+        if report.works_outside_vocabulary:
+            write(
+                f"  {report.works_outside_vocabulary} works have terms outside the vocabularies "
+                "(listed for review on each work)."
+            )
+        if report.errors:
+            write(self.style.WARNING(f"{len(report.errors)} records were not loaded:"))
+            for bad in report.errors:
+                write(self.style.WARNING(f"  - {bad}"))
+        write("")
+        write(self.style.SUCCESS("Demo users (the password is new at each run):"))
+        write(f"  Log in at {settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/admin/")
+        for username, role, _created in report.users:
+            write(f"  {username:14} {role}")
+        write(self.style.SUCCESS(f"  Password for all of them: {report.password}"))

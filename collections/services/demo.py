@@ -1,0 +1,757 @@
+"""Load the demo's open data (MoMA, Tate, artwork images) into people, works and media.
+
+The files are read by `importers.museum_open_data` (plain Python); this module writes them,
+idempotently: a work is keyed by its inventory number, a person by `source_ref`, an image by
+the work it illustrates or by Wagtail's file hash. A second run creates nothing and saves
+nothing that did not change. Each source file is loaded in one transaction; a bad record is
+reported (file, record, field) and skipped, or stops the file's load with `strict=True`.
+
+Speed: `Work.save()` runs once per new or changed work (it allocates the Joconde REF and
+normalises the dates); the parts of the works (makers, terms, dimensions, numbers, links)
+and new people are written with `bulk_create`, after resolving their concepts in memory
+with `TermResolver`, exactly as their own `save()` would.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.files.images import ImageFile
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from modelcluster.models import get_all_child_relations
+from wagtail.models import ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.utils.file import hash_filelike
+
+from importers import museum_open_data as od
+
+from ..images import check_image_file
+from ..models import (
+    CartelImage,
+    Dimension,
+    Person,
+    Rights,
+    Work,
+    WorkDenomination,
+    WorkDomain,
+    WorkLink,
+    WorkMaker,
+    WorkMaterial,
+    WorkMedia,
+    WorkNumber,
+    WorkPeriod,
+    WorkSubject,
+    WorkTechnique,
+)
+from ..roles import ROLES, role_group, sync_roles
+from ..text import match_key
+from .vocabularies import TermResolver
+
+BATCH = 500  # works per batch (and per progress line)
+IMAGE_INVENTORY_PREFIX = "2026.1."  # the demo's images: acquisition 1 of 2026, item = CSV row
+
+# Work fields the demo writes; everything else (private fields included) is left alone.
+WORK_FIELDS = (
+    "title", "creation_date", "description", "dimensions_note", "credit_line",
+    "acquisition_date", "copyright_status", "is_public",
+)
+TERM_MODELS = {
+    "domains": WorkDomain,
+    "denominations": WorkDenomination,
+    "materials": WorkMaterial,
+    "techniques": WorkTechnique,
+    "periods": WorkPeriod,
+    "subjects": WorkSubject,
+}
+PERSON_FIELDS = (
+    "name", "surname", "forenames", "kind", "birth_date", "death_date", "birth_place",
+    "death_place", "nationality", "biography",
+)
+DEMO_USERS = ("admin", *(role.lower() for role in ROLES))
+# Child rows are validated without their foreign keys (set by the loader, checked by the database).
+FOREIGN_KEYS = ["work", "person", "concept", "role_concept", "image", "document"]
+
+
+class StrictLoadError(Exception):
+    """A bad record with strict=True: the file's transaction is rolled back."""
+
+    def __init__(self, bad: od.BadRecord):
+        super().__init__(str(bad))
+        self.bad = bad
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass
+class DemoReport:
+    counts: dict[str, Counts] = field(
+        default_factory=lambda: {kind: Counts() for kind in ("people", "works", "images")}
+    )
+    errors: list[od.BadRecord] = field(default_factory=list)
+    matched_people: int = 0  # MoMA artists and image makers found among existing people
+    works_outside_vocabulary: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    users: list[tuple[str, str, bool]] = field(default_factory=list)  # username, role, created
+    password: str = ""
+
+    @property
+    def created(self) -> int:
+        return sum(c.created for c in self.counts.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(c.updated for c in self.counts.values())
+
+
+# --------------------------------------------------------------------------- specs
+
+
+@dataclass
+class MakerSpec:
+    person: Person
+    role: str = ""
+    qualifier: str = ""
+    note: str = ""
+
+
+@dataclass
+class WorkSpec:
+    """Everything the demo says about one work; compared with the database before writing."""
+
+    source: str
+    record: str
+    inventory_number: str
+    fields: dict
+    makers: list[MakerSpec] = field(default_factory=list)
+    terms: dict[str, Iterable[str]] = field(default_factory=dict)
+    dimensions: Iterable[od.DimensionValue] = ()
+    numbers: list[tuple[str, str, str]] = field(default_factory=list)  # number, kind, note
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # kind, value, label
+
+
+def _description(medium: str, extra: Iterable[str] = ()) -> str:
+    lines = [f"Medium: {medium}"] if medium else []
+    lines.extend(line for line in extra if line)
+    return "\n".join(lines)
+
+
+def _dimension_fields(parsed: od.ParsedDimensions) -> tuple[str, list[str]]:
+    """(dimensions note, extra description lines): a note longer than the field goes whole
+    to the description and is cut in the note."""
+    note = parsed.note
+    limit = Work._meta.get_field("dimensions_note").max_length
+    if len(note) <= limit:
+        return note, []
+    return note[: limit - 1] + "…", [f"Dimensions: {note}"]
+
+
+# --------------------------------------------------------------------------- people
+
+
+class People:
+    """People by source_ref and by name key, kept in memory for the whole load."""
+
+    def __init__(self, report: DemoReport):
+        self.report = report
+        self.by_ref: dict[str, Person] = {}
+        self.by_key: dict[str, list[Person]] = {}
+        self._matched: dict[str, Person] = {}
+        self._seen: set[str] = set()  # refs already counted in this run
+        for person in Person.objects.active().order_by("pk"):
+            self._index(person)
+
+    def _index(self, person: Person) -> None:
+        if person.source_ref:
+            self.by_ref.setdefault(person.source_ref, person)
+        for key in self.name_keys(person):
+            bucket = self.by_key.setdefault(key, [])
+            if person not in bucket:
+                bucket.append(person)
+
+    @staticmethod
+    def name_keys(person: Person) -> set[str]:
+        keys = {match_key(person.name), person.sort_name or ""}
+        if person.surname:
+            keys.add(match_key(f"{od.strip_honorifics(person.forenames)} {person.surname}"))
+        return {key for key in keys if key}
+
+    def find_by_name(self, name: str, birth_year: int | None = None, *, prefix: str = "") -> Person | None:
+        """The first person (lowest pk) whose name matches; with `birth_year`, only one born
+        that year; with `prefix`, only records from that source."""
+        for person in self.by_key.get(match_key(name), []):
+            if prefix and not person.source_ref.startswith(prefix):
+                continue
+            if birth_year is not None and person.birth_year != birth_year:
+                continue
+            return person
+        return None
+
+    def upsert(self, records: Iterable[od.PersonRecord], *, match_tate: bool = False) -> dict[str, Person]:
+        """Create or update people from records (first record of a source_ref wins).
+
+        With `match_tate`, a record not yet loaded is first looked for among Tate's artists
+        by name and year of birth (both known and equal): the Tate record is used as is.
+        """
+        result: dict[str, Person] = {}
+        new: list[Person] = []
+        counts = self.report.counts["people"]
+        for record in records:
+            ref = record.source_ref
+            if ref in result:
+                continue
+            if ref in self._matched:
+                result[ref] = self._matched[ref]
+                continue
+            if ref in self._seen:
+                result[ref] = self.by_ref[ref]
+                continue
+            self._seen.add(ref)
+            person = self.by_ref.get(ref)
+            if person is None and match_tate and record.kind == "person":
+                person = self._match_tate(record)
+                if person is not None:
+                    result[ref] = person
+                    continue
+            if person is None:
+                person = Person(source_ref=ref, **{f: getattr(record, f) for f in PERSON_FIELDS})
+                prepare_person(person)
+                new.append(person)
+                counts.created += 1
+            else:
+                changed = [f for f in PERSON_FIELDS if getattr(person, f) != getattr(record, f)]
+                if changed:
+                    for name in changed:
+                        setattr(person, name, getattr(record, name))
+                    person.save()
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+            result[ref] = person
+        if new:
+            Person.objects.bulk_create(new, batch_size=500)
+            for person in new:
+                self._index(person)
+        return result
+
+
+    def _match_tate(self, record: od.PersonRecord) -> Person | None:
+        year = Person._year(record.birth_date, "earliest")
+        if year is None:
+            return None
+        person = self.find_by_name(record.name, year, prefix="tate-artist:")
+        if person is not None:
+            self._matched[record.source_ref] = person
+            self.report.matched_people += 1
+        return person
+
+    def match_or_create(self, record: od.PersonRecord) -> Person:
+        """A maker named in free text: by source_ref, else the first person of that name,
+        else a new person from `record`."""
+        ref = record.source_ref
+        if ref in self._matched:
+            return self._matched[ref]
+        if ref not in self.by_ref:
+            person = self.find_by_name(record.name)
+            if person is not None:
+                self._matched[ref] = person
+                self.report.matched_people += 1
+                return person
+        return self.upsert([record])[ref]
+
+
+def prepare_person(person: Person) -> None:
+    """What Person.save() derives before saving (sort name, years), for bulk_create."""
+    person.sort_name = match_key(
+        f"{person.surname} {person.forenames}" if person.surname else person.name
+    )
+    person.birth_year = Person._year(person.birth_date, "earliest")
+    person.death_year = Person._year(person.death_date, "latest")
+
+
+# --------------------------------------------------------------------------- works
+
+
+def _signature(relation: str, row) -> tuple:
+    if relation in TERM_MODELS:
+        return (row.label, row.concept_id)
+    if relation == "makers":
+        return (row.person_id, row.role, row.role_concept_id, row.qualifier, row.note)
+    if relation == "dimensions":
+        return (row.kind, row.value.normalize() if row.value is not None else None, row.unit, row.part)
+    if relation == "other_numbers":
+        return (row.number, row.kind, row.note)
+    if relation == "links":
+        return (row.kind, row.value, row.label)
+    raise ValueError(relation)
+
+
+RELATIONS = (*TERM_MODELS, "makers", "dimensions", "other_numbers", "links")
+RELATION_MODELS = {
+    **TERM_MODELS, "makers": WorkMaker, "dimensions": Dimension, "other_numbers": WorkNumber,
+    "links": WorkLink,
+}
+
+
+class WorkWriter:
+    """Writes WorkSpecs in batches: one query set per batch to read what exists."""
+
+    def __init__(self, report: DemoReport, resolver: TermResolver, *, strict: bool, log):
+        self.report = report
+        self.resolver = resolver
+        self.strict = strict
+        self.log = log
+
+    def bad(self, bad: od.BadRecord) -> None:
+        if self.strict:
+            raise StrictLoadError(bad)
+        self.report.errors.append(bad)
+
+    def children(self, spec: WorkSpec) -> dict[str, list]:
+        """Unsaved child rows of a spec, resolved against the vocabularies and validated."""
+        rows: dict[str, list] = {relation: [] for relation in RELATIONS}
+        for relation, model in TERM_MODELS.items():
+            for label in dict.fromkeys(spec.terms.get(relation, ())):
+                term = model(label=label, sort_order=len(rows[relation]))
+                term.resolve_concept(self.resolver.resolve)
+                if all(_signature(relation, t) != _signature(relation, term) for t in rows[relation]):
+                    rows[relation].append(term)
+        seen = set()
+        for maker in spec.makers:
+            row = WorkMaker(person=maker.person, role=maker.role, qualifier=maker.qualifier,
+                            note=maker.note[:255], sort_order=len(rows["makers"]))
+            row.resolve_role(self.resolver.resolve)
+            key = (maker.person.pk, row.role, row.qualifier)
+            if key not in seen:
+                seen.add(key)
+                rows["makers"].append(row)
+        for value in spec.dimensions:
+            rows["dimensions"].append(Dimension(kind=value.kind, value=value.value, unit=value.unit,
+                                                part=value.part, sort_order=len(rows["dimensions"])))
+        for number, kind, note in spec.numbers:
+            rows["other_numbers"].append(WorkNumber(number=number, kind=kind, note=note,
+                                                    sort_order=len(rows["other_numbers"])))
+        for kind, value, label in spec.links:
+            rows["links"].append(WorkLink(kind=kind, value=value, label=label,
+                                          sort_order=len(rows["links"])))
+        return rows
+
+    def validate(self, work: Work, rows: dict[str, list], spec: WorkSpec) -> str | None:
+        """The first field that would not store, as 'field: message', or None."""
+        exclude = [f.name for f in Work._meta.fields if f.name not in spec.fields]
+        try:
+            work.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            return _first_error(error)
+        for relation, items in rows.items():
+            for item in items:
+                try:
+                    item.full_clean(exclude=FOREIGN_KEYS, validate_unique=False,
+                                    validate_constraints=False)
+                except ValidationError as error:
+                    return f"{relation}.{_first_error(error)}"
+        return None
+
+    def write(self, specs: list[WorkSpec]) -> dict[str, Work]:
+        """Create or update the works of a batch; returns them by inventory number."""
+        existing = {
+            work.inventory_number: work
+            for work in Work.objects.filter(inventory_number__in=[s.inventory_number for s in specs])
+            .prefetch_related(*RELATIONS)
+        }
+        counts = self.report.counts["works"]
+        written: dict[str, Work] = {}
+        to_create: dict[str, list] = {relation: [] for relation in RELATIONS}
+        to_clear: dict[str, list[int]] = {relation: [] for relation in RELATIONS}
+        touched: list[int] = []
+        for spec in specs:
+            work = existing.get(spec.inventory_number)
+            is_new = work is None
+            if is_new:
+                work = Work(inventory_number=spec.inventory_number)
+            changed_fields = [name for name, value in spec.fields.items() if getattr(work, name) != value]
+            for name in changed_fields:
+                setattr(work, name, spec.fields[name])
+            rows = self.children(spec)
+            problem = self.validate(work, rows, spec)
+            if problem:
+                name, _, message = problem.partition(": ")
+                self.bad(od.BadRecord(spec.source, spec.record, name, message))
+                continue
+            changed_relations = [
+                relation for relation in RELATIONS
+                if is_new or [_signature(relation, r) for r in getattr(work, relation).all()]
+                != [_signature(relation, r) for r in rows[relation]]
+            ]
+            if is_new or changed_fields:
+                try:
+                    with transaction.atomic():
+                        work.save()
+                except (DatabaseError, ValidationError, ValueError) as error:
+                    self.bad(od.BadRecord(spec.source, spec.record, "(work)", str(error)))
+                    continue
+            elif changed_relations:
+                Work.objects.filter(pk=work.pk).update(updated_at=timezone.now())
+            if is_new:
+                counts.created += 1
+            elif changed_fields or changed_relations:
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+            if is_new or changed_fields or changed_relations:
+                touched.append(work.pk)
+            for relation in changed_relations:
+                if not is_new:
+                    to_clear[relation].append(work.pk)
+                for row in rows[relation]:
+                    row.work = work
+                    to_create[relation].append(row)
+            if any(
+                row.concept_id is None for relation in TERM_MODELS for row in rows[relation]
+            ) or any(row.role and row.role_concept_id is None for row in rows["makers"]):
+                self.report.works_outside_vocabulary += 1
+            written[spec.inventory_number] = work
+        for relation, pks in to_clear.items():
+            if pks:
+                RELATION_MODELS[relation].objects.filter(work_id__in=pks).delete()
+        for relation, items in to_create.items():
+            if items:
+                RELATION_MODELS[relation].objects.bulk_create(items, batch_size=500)
+        update_reference_index(touched)
+        return written
+
+
+def update_reference_index(work_pks: list[int]) -> None:
+    """Wagtail's reference index ("usage") for works written in bulk.
+
+    The load runs with the index's save signals off (they would index each work before its
+    parts exist, one query per relation); here the works are read back with all their parts
+    in a few queries and indexed with Wagtail's own method.
+    """
+    if not work_pks:
+        return
+    relations = [relation.get_accessor_name() for relation in get_all_child_relations(Work)]
+    for work in Work.objects.filter(pk__in=work_pks).prefetch_related(*relations):
+        ReferenceIndex.create_or_update_for_object(work)
+
+
+def _first_error(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        name, errors = next(iter(error.error_dict.items()))
+        return f"{name}: {' '.join(e.message % (e.params or {}) for e in errors)}"
+    return f"(record): {' '.join(error.messages)}"
+
+
+# --------------------------------------------------------------------------- the loader
+
+
+class DemoLoader:
+    def __init__(self, data_dir: Path, *, limit: int | None = None, strict: bool = False,
+                 log: Callable[[str], None] = lambda line: None):
+        self.data_dir = Path(data_dir)
+        self.open_data = self.data_dir / "museum-open-data"
+        self.images_dir = self.data_dir / "images"
+        self.limit = limit
+        self.strict = strict
+        self.log = log
+        self.report = DemoReport()
+        self.resolver = TermResolver()
+        self.writer = WorkWriter(self.report, self.resolver, strict=strict, log=log)
+        self.people: People | None = None
+
+    # Each source: one transaction; a strict failure rolls it back and is re-raised.
+    def run(self) -> DemoReport:
+        self.people = People(self.report)
+        steps = (
+            ("Tate artists", self.load_tate_artists),
+            ("MoMA objects", self.load_moma),
+            ("Tate artworks", self.load_tate_artworks),
+            ("images", self.load_images),
+        )
+        for label, step in steps:
+            start = time.perf_counter()
+            with transaction.atomic(), disable_reference_index_auto_update():
+                step()
+            self.report.seconds[label] = time.perf_counter() - start
+        return self.report
+
+    def _records(self, items):
+        for item in items:
+            if isinstance(item, od.BadRecord):
+                self.writer.bad(item)
+                continue
+            yield item
+
+    # ----------------------------------------------------------------- people
+
+    def load_tate_artists(self):
+        path = self.open_data / od.TATE_ARTISTS_FILE
+        records = list(self._records(od.read_tate_artists(path, self.limit)))
+        self.log(f"Tate artists ({path.name}): {len(records)} records")
+        self.people.upsert(records)
+
+    # ----------------------------------------------------------------- MoMA
+
+    def load_moma(self):
+        path = self.open_data / od.MOMA_FILE
+        objects = list(self._records(od.read_moma_objects(path, self.limit)))
+        self.log(f"MoMA ({path.name}): {len(objects)} objects")
+        people = self.people.upsert(
+            (artist for obj in objects for artist in obj.artists), match_tate=True
+        )
+        self._write_in_batches([self._moma_spec(path.name, obj, people) for obj in objects], "MoMA")
+
+    def _moma_spec(self, source: str, obj: od.MomaObject, people) -> WorkSpec:
+        classification = od.moma_classification(obj.department, obj.classification, obj.medium)
+        medium = od.map_medium(obj.medium)
+        dimensions = od.parse_moma_dimensions(obj.dimensions)
+        note, extra = _dimension_fields(dimensions)
+        if obj.artist_text and not obj.artists:
+            extra = [f"Artist (as credited by MoMA): {obj.artist_text}", *extra]
+        makers = [
+            MakerSpec(people[artist.source_ref], classification.role, note=artist.note)
+            for artist in obj.artists
+        ]
+        return WorkSpec(
+            source=source,
+            record=f"line {obj.line} (MoMANumber {obj.inventory_number})",
+            inventory_number=obj.inventory_number,
+            fields={
+                "title": obj.title, "creation_date": obj.date,
+                "description": _description(obj.medium, extra), "dimensions_note": note,
+                "credit_line": obj.credit_line, "acquisition_date": obj.date_acquired,
+                "copyright_status": Work.CopyrightStatus.UNKNOWN, "is_public": True,
+            },
+            makers=makers,
+            terms={
+                "domains": classification.domains,
+                "denominations": classification.denominations,
+                "techniques": medium.techniques if medium else (),
+                "materials": medium.materials if medium else (),
+            },
+            dimensions=dimensions.values,
+            links=[(WorkLink.Kind.WEBSITE, obj.url, "MoMA")] if obj.url else [],
+        )
+
+    # ----------------------------------------------------------------- Tate
+
+    def load_tate_artworks(self):
+        directory = self.open_data / od.TATE_ARTWORKS_DIR
+        artworks = list(self._records(od.read_tate_artworks(directory, self.limit)))
+        self.log(f"Tate ({directory.name}/): {len(artworks)} artworks")
+        people = self.people.upsert(
+            contributor.person
+            for artwork in artworks
+            for contributor in artwork.contributors
+            if contributor.person.source_ref not in self.people.by_ref
+        )
+        people = {**self.people.by_ref, **people}
+        specs = [self._tate_spec(f"{directory.name}/{a.file}", a, people) for a in artworks]
+        self._write_in_batches(specs, "Tate")
+
+    def _tate_spec(self, source: str, artwork: od.TateArtwork, people) -> WorkSpec:
+        classification = od.tate_classification(artwork.classification, artwork.medium)
+        medium = od.map_medium(artwork.medium)
+        dimensions = od.parse_tate_dimensions(artwork.dimensions)
+        note, extra = _dimension_fields(dimensions)
+        makers = []
+        for contributor in artwork.contributors:
+            person = people[contributor.person.source_ref]
+            if contributor.role == "after":
+                makers.append(MakerSpec(person, "", WorkMaker.Qualifier.AFTER))
+            else:
+                makers.append(MakerSpec(person, classification.role))
+        return WorkSpec(
+            source=source,
+            record=f"acno {artwork.acno}",
+            inventory_number=artwork.acno,
+            fields={
+                "title": artwork.title, "creation_date": artwork.date_text,
+                "description": _description(artwork.medium, extra), "dimensions_note": note,
+                "credit_line": artwork.credit_line, "acquisition_date": artwork.acquisition_year,
+                "copyright_status": Work.CopyrightStatus.UNKNOWN, "is_public": True,
+            },
+            makers=makers,
+            terms={
+                "domains": classification.domains,
+                "denominations": classification.denominations,
+                "techniques": medium.techniques if medium else (),
+                "materials": medium.materials if medium else (),
+                "subjects": od.map_tate_subjects(artwork.subjects),
+            },
+            dimensions=dimensions.values,
+            links=[(WorkLink.Kind.WEBSITE, artwork.url, "Tate")] if artwork.url else [],
+        )
+
+    def _write_in_batches(self, specs: list[WorkSpec], label: str):
+        done = 0
+        start = time.perf_counter()
+        for offset in range(0, len(specs), BATCH):
+            batch = specs[offset: offset + BATCH]
+            self.writer.write(batch)
+            done += len(batch)
+            rate = done / max(time.perf_counter() - start, 1e-6)
+            self.log(f"  {label}: {done}/{len(specs)} works ({rate:.0f} works/s)")
+
+    # ----------------------------------------------------------------- images
+
+    def load_images(self):
+        path = self.images_dir / od.IMAGES_FILE
+        rows = list(self._records(od.read_image_rows(path, self.limit)))
+        self.log(f"Images ({path.name}): {len(rows)} rows")
+        for row in rows:
+            self.load_image_row(path.name, row)
+
+    def _maker(self, row: od.ImageRow) -> Person:
+        surname, forenames = od.split_display_name(row.artist)
+        death = str(row.author_death_year) if row.author_death_year else ""
+        record = od.PersonRecord(
+            source_ref=f"demo-image-artist:{od.slugify(row.artist)}", name=row.artist,
+            surname=surname, forenames=forenames, death_date=death,
+        )
+        return self.people.match_or_create(record)
+
+    def load_image_row(self, source: str, row: od.ImageRow):
+        where = f"row {row.number} ({row.file})"
+        file_path = self.images_dir / row.file
+        if not file_path.is_file():
+            self.writer.bad(od.BadRecord(source, where, "file", f"{row.file} is not in {self.images_dir}"))
+            return
+        with file_path.open("rb") as handle:
+            try:
+                check_image_file(handle, row.file)
+            except ValidationError as error:
+                self.writer.bad(od.BadRecord(source, where, "file", " ".join(error.messages)))
+                return
+            file_hash = hash_filelike(handle)
+            handle.seek(0)
+            rights = row.rights
+            if not rights:
+                self.writer.bad(od.BadRecord(source, where, "licence",
+                                             f"neither public domain nor CC0: {row.licence!r}"))
+                return
+            spec = self._image_spec(source, where, row)
+            written = self.writer.write([spec]).get(spec.inventory_number)
+            if written is None:
+                return
+            if self._attach_image(written, row, handle, file_hash, rights):
+                update_reference_index([written.pk])
+
+    def _image_spec(self, source: str, where: str, row: od.ImageRow) -> WorkSpec:
+        classification = od.image_classification(row)
+        details = od.OWN_COLLECTION.get(row.file, {})
+        death = row.author_death_year
+        public_domain = death is not None and death + 70 < timezone.now().year
+        terms = {
+            "domains": classification.domains,
+            "denominations": classification.denominations,
+            "materials": details.get("materials", ()),
+            "techniques": details.get("techniques", ()),
+            "periods": details.get("periods", ()),
+        }
+        return WorkSpec(
+            source=source,
+            record=where,
+            inventory_number=f"{IMAGE_INVENTORY_PREFIX}{row.number}",
+            fields={
+                "title": row.title, "creation_date": row.date, "description": "",
+                "dimensions_note": "",
+                "credit_line": f"Image: {row.institution}" if row.institution else "",
+                "acquisition_date": "",
+                "copyright_status": (
+                    Work.CopyrightStatus.PUBLIC_DOMAIN if public_domain else Work.CopyrightStatus.UNKNOWN
+                ),
+                "is_public": True,
+            },
+            makers=[MakerSpec(self._maker(row), classification.role)] if row.artist else [],
+            terms=terms,
+            numbers=(
+                [(row.accession_number, WorkNumber.Kind.SOURCE, row.institution)]
+                if row.accession_number else []
+            ),
+        )
+
+    def _attach_image(self, work: Work, row: od.ImageRow, handle, file_hash: str, rights: str) -> bool:
+        """Store or reuse the image of a row as the work's primary image; True if anything
+        was written."""
+        counts = self.report.counts["images"]
+        wanted = {"title": row.title[:255] or row.file, "credit": row.licence[:255],
+                  "rights": rights, "is_public": True}
+        changed: list[str] = []
+        primary = WorkMedia.objects.filter(work=work, is_primary=True).select_related("image").first()
+        image = primary.image if primary and primary.image and primary.image.file_hash == file_hash else None
+        if image is None:
+            image = CartelImage.objects.filter(file_hash=file_hash).order_by("pk").first()
+        if image is None:
+            image = CartelImage(file=ImageFile(handle, name=row.file), **wanted)
+            image._set_image_file_metadata()
+            image.save()
+            ReferenceIndex.create_or_update_for_object(image)
+            counts.created += 1
+        else:
+            changed = [name for name, value in wanted.items() if getattr(image, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(image, name, wanted[name])
+                image.save(update_fields=changed)
+                counts.updated += 1
+            elif primary is not None and primary.image_id == image.pk:
+                counts.unchanged += 1
+            else:
+                counts.updated += 1  # an image already stored, linked anew
+        if primary is None:
+            WorkMedia.objects.create(work=work, image=image, is_primary=True, sort_order=0)
+        elif primary.image_id != image.pk:
+            primary.image = image
+            primary.save()
+        else:
+            return bool(changed)
+        return True
+
+
+# --------------------------------------------------------------------------- users
+
+
+def ensure_demo_users(password: str) -> list[tuple[str, str, bool]]:
+    """The superuser `admin` and one user per role, all with `password` (set anew each run)."""
+    sync_roles()
+    User = get_user_model()
+    hashed = make_password(password)  # hashed once: the same password for every demo user
+    result = []
+    for username in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username)
+        user.password = hashed
+        user.is_active = True
+        role_key = next((key for key in ROLES if key.lower() == username), None)
+        if role_key is None:  # admin
+            user.is_superuser = user.is_staff = True
+            role = "superuser"
+        else:
+            role = ROLES[role_key][0]
+        user.save()
+        if role_key is not None:
+            user.groups.add(role_group(role_key))
+        result.append((username, role, created))
+    return result
+
+
+def load_demo(data_dir: Path, *, limit: int | None = None, strict: bool = False,
+              log: Callable[[str], None] = lambda line: None) -> DemoReport:
+    """Load people, works and images of the demo; see the module docstring."""
+    loader = DemoLoader(data_dir, limit=limit, strict=strict, log=log)
+    return loader.run()
