@@ -15,12 +15,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-install: $(STAMP) messages
+install: $(STAMP)
 
-# Compiled translations are build products: made from locale/*.po at install time.
+# Refresh the French catalogue after changing user-facing strings (needs GNU gettext).
+# The compiled locale/fr/LC_MESSAGES/django.mo is committed, so installing needs no gettext.
 messages: $(STAMP)
-	@cd collections && ../$(PY) ../manage.py compilemessages --verbosity 0
-	@$(PY) manage.py compilemessages --verbosity 0 --ignore=.venv --ignore=collections
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=demo
+	$(PY) manage.py compilemessages --ignore=.venv
 
 demo: install
 	$(PY) manage.py migrate --noinput

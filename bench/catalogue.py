@@ -20,14 +20,63 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DOMAINS = ["peinture", "dessin", "estampe", "photographie", "sculpture", "céramique", "textile",
-           "arts décoratifs", "vitrail", "mobilier", "orfèvrerie", "manuscrit"]
-DENOMINATIONS = ["tableau", "dessin", "estampe", "photographie", "statuette", "vase", "carton",
-                 "vitrail", "livre", "assiette"]
-SURNAMES = ["Denis", "Sérusier", "Bonnard", "Vuillard", "Ranson", "Maillol", "Roussel", "Vallotton",
-            "Lacombe", "Verkade", "Ibels", "Rippl-Rónai", "Filiger", "Bernard", "Gauguin"]
-TITLES = ["Paysage", "Portrait", "Annonciation", "Nature morte", "Baigneuses", "Maternité",
-          "Étude", "Le Mystère catholique", "Les Muses", "Procession", "Jardin", "Vitrail"]
+DOMAINS = [
+    "peinture",
+    "dessin",
+    "estampe",
+    "photographie",
+    "sculpture",
+    "céramique",
+    "textile",
+    "arts décoratifs",
+    "vitrail",
+    "mobilier",
+    "orfèvrerie",
+    "manuscrit",
+]
+DENOMINATIONS = [
+    "tableau",
+    "dessin",
+    "estampe",
+    "photographie",
+    "statuette",
+    "vase",
+    "carton",
+    "vitrail",
+    "livre",
+    "assiette",
+]
+SURNAMES = [
+    "Denis",
+    "Sérusier",
+    "Bonnard",
+    "Vuillard",
+    "Ranson",
+    "Maillol",
+    "Roussel",
+    "Vallotton",
+    "Lacombe",
+    "Verkade",
+    "Ibels",
+    "Rippl-Rónai",
+    "Filiger",
+    "Bernard",
+    "Gauguin",
+]
+TITLES = [
+    "Paysage",
+    "Portrait",
+    "Annonciation",
+    "Nature morte",
+    "Baigneuses",
+    "Maternité",
+    "Étude",
+    "Le Mystère catholique",
+    "Les Muses",
+    "Procession",
+    "Jardin",
+    "Vitrail",
+]
 
 
 def parse_args():
@@ -98,30 +147,70 @@ def add_works(start, stop, rng, people):
             number = f"{year}.{n % 97 + 1}.{n}"
             parsed = parse_inventory_number(number)
             born = 1800 + n % 200
-            works.append(Work(
-                inventory_number=number, inventory_sort_key=parsed.sort_key, inventory_year=parsed.year,
-                joconde_ref=f"M0000{n + 1:06d}", title=f"{rng.choice(TITLES)} {n}",
-                creation_date=f"vers {born}", creation_year_from=born, creation_year_to=born,
-                creation_date_approximate=True, is_public=n % 3 != 0, description="Description " * 20,
-            ))
+            works.append(
+                Work(
+                    inventory_number=number,
+                    inventory_sort_key=parsed.sort_key,
+                    inventory_year=parsed.year,
+                    joconde_ref=f"M0000{n + 1:06d}",
+                    title=f"{rng.choice(TITLES)} {n}",
+                    creation_date=f"vers {born}",
+                    creation_year_from=born,
+                    creation_year_to=born,
+                    creation_date_approximate=True,
+                    is_public=n % 3 != 0,
+                    description="Description " * 20,
+                )
+            )
         Work.objects.bulk_create(works)
-        saved = Work.objects.filter(joconde_ref__in=[w.joconde_ref for w in works]).values_list("pk", flat=True)
+        saved = Work.objects.filter(joconde_ref__in=[w.joconde_ref for w in works]).values_list(
+            "pk", flat=True
+        )
         parts_domain, parts_deno, parts_maker, parts_dim = [], [], [], []
         for pk in saved:
             label = rng.choice(DOMAINS)
-            parts_domain.append(WorkDomain(work_id=pk, label=label, label_key=match_key(label),
-                                           concept=domains[label], sort_order=0))
+            parts_domain.append(
+                WorkDomain(
+                    work_id=pk,
+                    label=label,
+                    label_key=match_key(label),
+                    concept=domains[label],
+                    sort_order=0,
+                )
+            )
             deno = rng.choice(DENOMINATIONS)
-            parts_deno.append(WorkDenomination(work_id=pk, label=deno, label_key=match_key(deno),
-                                               concept=denominations[deno], sort_order=0))
-            parts_maker.append(WorkMaker(work_id=pk, person=rng.choice(people), role="peintre",
-                                         role_concept=role, sort_order=0))
-            parts_dim += [Dimension(work_id=pk, kind="height", value=rng.randint(10, 200), unit="cm",
-                                    sort_order=0),
-                          Dimension(work_id=pk, kind="width", value=rng.randint(10, 200), unit="cm",
-                                    sort_order=1)]
-        for model, rows in ((WorkDomain, parts_domain), (WorkDenomination, parts_deno),
-                            (WorkMaker, parts_maker), (Dimension, parts_dim)):
+            parts_deno.append(
+                WorkDenomination(
+                    work_id=pk,
+                    label=deno,
+                    label_key=match_key(deno),
+                    concept=denominations[deno],
+                    sort_order=0,
+                )
+            )
+            parts_maker.append(
+                WorkMaker(
+                    work_id=pk,
+                    person=rng.choice(people),
+                    role="peintre",
+                    role_concept=role,
+                    sort_order=0,
+                )
+            )
+            parts_dim += [
+                Dimension(
+                    work_id=pk, kind="height", value=rng.randint(10, 200), unit="cm", sort_order=0
+                ),
+                Dimension(
+                    work_id=pk, kind="width", value=rng.randint(10, 200), unit="cm", sort_order=1
+                ),
+            ]
+        for model, rows in (
+            (WorkDomain, parts_domain),
+            (WorkDenomination, parts_deno),
+            (WorkMaker, parts_maker),
+            (Dimension, parts_dim),
+        ):
             model.objects.bulk_create(rows)
         print(f"  {min(first + batch, stop):>7,} works", flush=True)
     JocondeRefCounter.objects.update_or_create(museofile="M0000", defaults={"last_number": stop})
@@ -174,9 +263,14 @@ def main():
     rng = random.Random(20261128)
     build_vocabulary()
     Person.objects.bulk_create(
-        Person(name=f"{forename} {surname}", surname=surname, forenames=forename,
-               sort_name=f"{surname} {forename}".lower())
-        for surname in SURNAMES for forename in ("Maurice", "Paul", "Édouard", "Pierre", "Jan", "Ker")
+        Person(
+            name=f"{forename} {surname}",
+            surname=surname,
+            forenames=forename,
+            sort_name=f"{surname} {forename}".lower(),
+        )
+        for surname in SURNAMES
+        for forename in ("Maurice", "Paul", "Édouard", "Pierre", "Jan", "Ker")
     )
     people = list(Person.objects.all())
     user = get_user_model().objects.create_superuser("bench", "bench@example.org", "bench")
@@ -195,11 +289,15 @@ def main():
     large = measure(client, args.repeat)
 
     print(f"\nServer time, median of {args.repeat} requests (max in brackets); target < 300 ms")
-    print(f"{'view':<42}{args.baseline_works:>10,} works{args.works:>12,} works{'ratio':>8}  verdict")
+    print(
+        f"{'view':<42}{args.baseline_works:>10,} works{args.works:>12,} works{'ratio':>8}  verdict"
+    )
     for name, (ms, worst) in large.items():
         base_ms = baseline[name][0]
         verdict = "ok" if ms < 300 else "SLOW"
-        print(f"{name:<42}{base_ms:>9.0f} ms{ms:>10.0f} ms ({worst:.0f}){ms / base_ms:>7.1f}×  {verdict}")
+        print(
+            f"{name:<42}{base_ms:>9.0f} ms{ms:>10.0f} ms ({worst:.0f}){ms / base_ms:>7.1f}×  {verdict}"
+        )
 
 
 if __name__ == "__main__":

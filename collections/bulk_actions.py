@@ -55,7 +55,9 @@ class UnpublishWorksBulkAction(PublishWorksBulkAction):
 
 class MergeForm(forms.Form):
     keep = forms.TypedChoiceField(
-        label=_("Record to keep"), coerce=int, widget=forms.RadioSelect,
+        label=_("Record to keep"),
+        coerce=int,
+        widget=forms.RadioSelect,
         help_text=_("The others are merged into it: their links, names and identifiers follow."),
     )
 

@@ -1,6 +1,7 @@
 """Admin forms: image and document uploads checked by Pillow, the work form's protections."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.documents.forms import BaseDocumentForm
@@ -30,15 +31,46 @@ class CartelDocumentForm(BaseDocumentForm):
     pass
 
 
+class TermsInput(forms.TextInput):
+    """A text input that suggests the vocabulary's preferred labels as one types."""
+
+    def __init__(self, scheme_code: str, branch: str = "", attrs=None):
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+        self.scheme_code = scheme_code
+        self.branch = branch
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].update(
+            {
+                "data-terms-scheme": self.scheme_code,
+                "data-terms-branch": self.branch,
+                "data-terms-url": reverse("collections_term_suggestions"),
+            }
+        )
+        return context
+
+    class Media:
+        js = ["collections/js/terms-input.js"]
+
+
 class TermsField(forms.CharField):
     """Values of a controlled field typed as in Joconde, separated by semicolons: 'peinture ; dessin'.
 
     Each value is linked to its concept when the vocabulary has it, and kept (flagged) when not.
     """
 
-    def __init__(self, label, **kwargs):
+    def __init__(self, relation: str, **kwargs):
+        from .models import TERM_RELATIONS
+
+        term_model = TERM_RELATIONS[relation]
         kwargs.setdefault("help_text", _("Separate several values with “ ; ”."))
-        super().__init__(label=label, required=False, **kwargs)
+        super().__init__(
+            label=term_model._meta.verbose_name_plural,
+            required=False,
+            widget=TermsInput(term_model.scheme_code, term_model.branch),
+            **kwargs,
+        )
 
     def clean(self, value) -> list[str]:
         labels, seen = [], set()
@@ -58,23 +90,27 @@ class TermsField(forms.CharField):
 class WorkForm(WagtailAdminModelForm):
     """The work form: controlled fields typed as text, inventory numbers read-only once saved."""
 
-    domains = TermsField(_("domains"))
-    denominations = TermsField(_("denominations"))
-    materials = TermsField(_("materials"))
-    techniques = TermsField(_("techniques"))
-    periods = TermsField(_("periods"))
-    styles = TermsField(_("periods or styles"))
-    schools = TermsField(_("schools"))
-    genesis = TermsField(_("genesis"))
-    subjects = TermsField(_("subjects"))
-    subject_sources = TermsField(_("sources of the subject"))
-    places = TermsField(_("places"))
-    uses = TermsField(_("uses"))
+    domains = TermsField("domains")
+    denominations = TermsField("denominations")
+    materials = TermsField("materials")
+    techniques = TermsField("techniques")
+    periods = TermsField("periods")
+    styles = TermsField("styles")
+    schools = TermsField("schools")
+    genesis = TermsField("genesis")
+    subjects = TermsField("subjects")
+    subject_sources = TermsField("subject_sources")
+    places = TermsField("places")
+    uses = TermsField("uses")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for relation in self._term_relations():
-            labels = [term.label for term in getattr(self.instance, relation).all()] if self.instance.pk else []
+            labels = (
+                [term.label for term in getattr(self.instance, relation).all()]
+                if self.instance.pk
+                else []
+            )
             self.initial.setdefault(relation, f" {TERM_SEPARATOR} ".join(labels))
         number = self.fields.get("inventory_number")
         if number is not None and self.instance.pk:

@@ -99,6 +99,5 @@ def classified_fields(model: type[models.Model]) -> set[str]:
     return {
         field.name
         for field in model._meta.get_fields()
-        if not (field.auto_created and not field.is_relation)
-        and not field.name.endswith("_ptr")
+        if not (field.auto_created and not field.is_relation) and not field.name.endswith("_ptr")
     } | {"id"}

@@ -20,10 +20,16 @@ ROLES = {
     "Registrar": (
         "Régisseur / Registrar",
         [
-            *ADMIN, *VIEW_CATALOGUE, *PRIVATE,
-            "collections.add_work", "collections.change_work", "collections.delete_work",
+            *ADMIN,
+            *VIEW_CATALOGUE,
+            *PRIVATE,
+            "collections.add_work",
+            "collections.change_work",
+            "collections.delete_work",
             "collections.publish_work",
-            "collections.add_person", "collections.change_person", "collections.merge_person",
+            "collections.add_person",
+            "collections.change_person",
+            "collections.merge_person",
             "collections.add_concept",
         ],
         ["add", "change", "choose"],
@@ -31,21 +37,33 @@ ROLES = {
     "Curator": (
         "Conservateur / Curator",
         [
-            *ADMIN, *VIEW_CATALOGUE, *PRIVATE,
-            "collections.add_work", "collections.change_work", "collections.publish_work",
-            "collections.add_person", "collections.change_person", "collections.merge_person",
-            "collections.add_concept", "collections.change_concept",
+            *ADMIN,
+            *VIEW_CATALOGUE,
+            *PRIVATE,
+            "collections.add_work",
+            "collections.change_work",
+            "collections.publish_work",
+            "collections.add_person",
+            "collections.change_person",
+            "collections.merge_person",
+            "collections.add_concept",
+            "collections.change_concept",
         ],
         ["add", "choose"],
     ),
     "Documentalist": (
         "Documentaliste / Documentalist",
         [
-            *ADMIN, *VIEW_CATALOGUE,
+            *ADMIN,
+            *VIEW_CATALOGUE,
             "collections.change_work",
-            "collections.add_person", "collections.change_person", "collections.merge_person",
-            "collections.add_concept", "collections.change_concept",
-            "collections.add_conceptscheme", "collections.change_conceptscheme",
+            "collections.add_person",
+            "collections.change_person",
+            "collections.merge_person",
+            "collections.add_concept",
+            "collections.change_concept",
+            "collections.add_conceptscheme",
+            "collections.change_conceptscheme",
         ],
         ["add", "choose"],
     ),
@@ -71,7 +89,10 @@ def sync_roles() -> None:
         group.permissions.add(*(_permission(p) for p in permissions))
         if root is None:
             continue
-        for model, chooser in (("cartelimage", "choose_image"), ("carteldocument", "choose_document")):
+        for model, chooser in (
+            ("cartelimage", "choose_image"),
+            ("carteldocument", "choose_document"),
+        ):
             for action in media_actions:
                 codename = chooser if action == "choose" else f"{action}_{model}"
                 GroupCollectionPermission.objects.get_or_create(

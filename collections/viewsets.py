@@ -37,6 +37,7 @@ from .models import (
     WorkDomain,
     WorkMaker,
     WorkMedia,
+    WorkNumber,
 )
 from .publication import RULES
 from .text import match_key
@@ -90,12 +91,11 @@ class WorkFilterSet(WagtailFilterSet):
         method="filter_domain",
     )
     maker = django_filters.CharFilter(label=_("Maker"), method="filter_maker")
-    years = django_filters.NumericRangeFilter(
-        label=_("Dated between"), method=_overlapping_years
-    )
+    years = django_filters.NumericRangeFilter(label=_("Dated between"), method=_overlapping_years)
     is_public = django_filters.BooleanFilter(label=_("Published"), widget=BooleanRadioSelect)
     outside_vocabulary = django_filters.BooleanFilter(
-        label=_("Terms outside the vocabularies"), method="filter_outside_vocabulary",
+        label=_("Terms outside the vocabularies"),
+        method="filter_outside_vocabulary",
         widget=BooleanRadioSelect,
     )
     is_deleted = django_filters.BooleanFilter(
@@ -158,11 +158,9 @@ class WorkIndexView(IndexView):
             | Q(title__icontains=text)
             | Q(appellation__icontains=text)
             | Q(joconde_ref=text.upper())
-            | Q(other_numbers__number__iexact=text)
-            | Exists(
-                WorkMaker.objects.filter(work=OuterRef("pk"), person__sort_name__contains=key)
-            )
-        ).distinct()
+            | Exists(WorkNumber.objects.filter(work=OuterRef("pk"), number__iexact=text))
+            | Exists(WorkMaker.objects.filter(work=OuterRef("pk"), person__sort_name__contains=key))
+        )
 
 
 class MakersColumn(Column):
@@ -228,13 +226,43 @@ class WorkViewSet(SnippetViewSet):
     inspect_view_enabled = True
     inspect_view_class = PrivacyAwareInspectView
     inspect_view_fields = [
-        "inventory_number", "joconde_ref", "other_numbers", "domains", "denominations", "title",
-        "appellation", "makers", "schools", "creation_date", "periods", "styles", "places",
-        "materials", "techniques", "dimensions", "dimensions_note", "inscriptions", "state",
-        "description", "subjects", "subject_details", "history", "bibliography",
-        "exhibition_history", "ownership", "owner", "acquisition_mode", "acquisition_date",
-        "acquisition_source", "acquisition_price", "insurance_value", "credit_line",
-        "copyright_notice", "is_public", "internal_notes", "updated_at",
+        "inventory_number",
+        "joconde_ref",
+        "other_numbers",
+        "domains",
+        "denominations",
+        "title",
+        "appellation",
+        "makers",
+        "schools",
+        "creation_date",
+        "periods",
+        "styles",
+        "places",
+        "materials",
+        "techniques",
+        "dimensions",
+        "dimensions_note",
+        "inscriptions",
+        "state",
+        "description",
+        "subjects",
+        "subject_details",
+        "history",
+        "bibliography",
+        "exhibition_history",
+        "ownership",
+        "owner",
+        "acquisition_mode",
+        "acquisition_date",
+        "acquisition_source",
+        "acquisition_price",
+        "insurance_value",
+        "credit_line",
+        "copyright_notice",
+        "is_public",
+        "internal_notes",
+        "updated_at",
     ]
     list_display = [
         Column("inventory_number", label=_("Inventory number"), sort_key="inventory_sort_key"),
@@ -246,8 +274,15 @@ class WorkViewSet(SnippetViewSet):
         DateColumn("updated_at", label=_("Updated"), sort_key="updated_at"),
     ]
     list_export = [
-        "inventory_number", "joconde_ref", "title", "appellation", "creation_date",
-        "creation_year_from", "creation_year_to", "credit_line", "is_public",
+        "inventory_number",
+        "joconde_ref",
+        "title",
+        "appellation",
+        "creation_date",
+        "creation_year_from",
+        "creation_year_to",
+        "credit_line",
+        "is_public",
     ]
     export_filename = "works"
     search_fields = ["inventory_number", "title"]  # see WorkIndexView.search_queryset
@@ -367,7 +402,8 @@ class WorkViewSet(SnippetViewSet):
 class PersonFilterSet(WagtailFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Person.Kind.choices)
     has_identifier = django_filters.BooleanFilter(
-        label=_("Linked to a reference authority"), method="filter_has_identifier",
+        label=_("Linked to a reference authority"),
+        method="filter_has_identifier",
         widget=BooleanRadioSelect,
     )
     merged = django_filters.BooleanFilter(
@@ -440,9 +476,25 @@ class PersonViewSet(SnippetViewSet):
     inspect_view_enabled = True
     inspect_view_class = PrivacyAwareInspectView
     inspect_view_fields = [
-        "kind", "name", "surname", "forenames", "other_names", "birth_date", "birth_place",
-        "death_date", "death_place", "nationality", "biography", "wikidata_id", "ulan_id",
-        "bnf_ark", "idref_id", "address", "email", "phone", "private_notes",
+        "kind",
+        "name",
+        "surname",
+        "forenames",
+        "other_names",
+        "birth_date",
+        "birth_place",
+        "death_date",
+        "death_place",
+        "nationality",
+        "biography",
+        "wikidata_id",
+        "ulan_id",
+        "bnf_ark",
+        "idref_id",
+        "address",
+        "email",
+        "phone",
+        "private_notes",
     ]
     list_display = [
         Column("name", label=_("Name"), sort_key="sort_name"),

@@ -26,3 +26,12 @@ def register_cartel_log_actions(actions):
 
 for bulk_action in (PublishWorksBulkAction, UnpublishWorksBulkAction, MergePeopleBulkAction):
     hooks.register("register_bulk_action", bulk_action)
+
+
+@hooks.register("register_admin_urls")
+def register_collections_admin_urls():
+    from django.urls import path
+
+    from .views import term_suggestions
+
+    return [path("collections/terms/", term_suggestions, name="collections_term_suggestions")]

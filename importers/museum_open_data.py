@@ -215,11 +215,38 @@ def as_date(text) -> str:
 # --------------------------------------------------------------------------- names
 
 _PARTICLES = {
-    "van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "des", "ter", "ten",
-    "le", "la", "y", "d'", "dos", "das",
+    "van",
+    "von",
+    "de",
+    "der",
+    "den",
+    "da",
+    "di",
+    "du",
+    "del",
+    "della",
+    "des",
+    "ter",
+    "ten",
+    "le",
+    "la",
+    "y",
+    "d'",
+    "dos",
+    "das",
 }
 _GENERATION_SUFFIXES = {
-    "junior", "senior", "jr.", "jr", "sr.", "sr", "the younger", "the elder", "i", "ii", "iii",
+    "junior",
+    "senior",
+    "jr.",
+    "jr",
+    "sr.",
+    "sr",
+    "the younger",
+    "the elder",
+    "i",
+    "ii",
+    "iii",
     "iv",
 }
 _HONORIFICS = re.compile(r"^(?:(?:sir|dame|rev\.|revd|prof\.|dr\.?|the hon\.|lord|lady)\s+)+", re.I)
@@ -257,8 +284,9 @@ def split_display_name(name: str) -> tuple[str, str]:
     known = KNOWN_NAME_FORMS.get(ascii_key(name))
     if known:
         return known
-    base = re.sub(r",?\s+(?:jr\.?|sr\.?|junior|senior|the younger|the elder|ii|iii|iv)$", "", name,
-                  flags=re.I)
+    base = re.sub(
+        r",?\s+(?:jr\.?|sr\.?|junior|senior|the younger|the elder|ii|iii|iv)$", "", name, flags=re.I
+    )
     tokens = base.split()
     if len(tokens) <= 1:
         return base, ""
@@ -306,7 +334,9 @@ def split_tate_name(raw: str) -> tuple[str, str, str]:
 
 
 _LIFE = re.compile(r"^(?P<birth>[^–]*?)\s*–\s*(?P<death>[^–]*)$")
-_PLAIN_DATE = re.compile(r"^(?:c\.|\?)?\d{4}(?: or \d{1,4})?$|^\?c\.\d{4}$|^after \d{4}$|^before \d{4}$")
+_PLAIN_DATE = re.compile(
+    r"^(?:c\.|\?)?\d{4}(?: or \d{1,4})?$|^\?c\.\d{4}$|^after \d{4}$|^before \d{4}$"
+)
 
 
 def tate_life_dates(dates: str, year_of_birth: str, year_of_death: str) -> tuple[str, str, str]:
@@ -359,7 +389,9 @@ def read_tate_artists(path: Path, limit: int | None = None) -> Iterator[PersonRe
                 yield BadRecord(path.name, f"{where} (id {artist_id})", "name", "empty name")
                 continue
             yield tate_artist(
-                artist_id=artist_id, raw_name=raw_name, dates=row.get("dates", ""),
+                artist_id=artist_id,
+                raw_name=raw_name,
+                dates=row.get("dates", ""),
                 year_of_birth=clean_text(row.get("yearOfBirth")),
                 year_of_death=clean_text(row.get("yearOfDeath")),
                 birth_place=clean_text(row.get("placeOfBirth")),
@@ -367,8 +399,16 @@ def read_tate_artists(path: Path, limit: int | None = None) -> Iterator[PersonRe
             )
 
 
-def tate_artist(*, artist_id, raw_name, dates="", year_of_birth="", year_of_death="",
-                birth_place="", death_place="") -> PersonRecord:
+def tate_artist(
+    *,
+    artist_id,
+    raw_name,
+    dates="",
+    year_of_birth="",
+    year_of_death="",
+    birth_place="",
+    death_place="",
+) -> PersonRecord:
     dates = clean_text(dates)
     organisation = (
         dates.startswith(("established", "founded"))
@@ -384,9 +424,16 @@ def tate_artist(*, artist_id, raw_name, dates="", year_of_birth="", year_of_deat
     if organisation and dates:
         birth, death, note = "", "", f"Dates: {dates}"
     return PersonRecord(
-        source_ref=f"tate-artist:{artist_id}", name=name, surname=surname, forenames=forenames,
-        kind="organisation" if organisation else "person", birth_date=birth, death_date=death,
-        birth_place=birth_place, death_place=death_place, biography=note,
+        source_ref=f"tate-artist:{artist_id}",
+        name=name,
+        surname=surname,
+        forenames=forenames,
+        kind="organisation" if organisation else "person",
+        birth_date=birth,
+        death_date=death,
+        birth_place=birth_place,
+        death_place=death_place,
+        biography=note,
     )
 
 
@@ -454,7 +501,9 @@ def parse_moma_bio(text: str) -> Bio:
     if re.match(r"active\b", rest, re.I) or text.casefold().startswith("active"):
         return Bio(nationality=nationality, note=rest if rest else text)
     birth_place = ""
-    place = re.search(r"born\s+(?:in\s+)?(?P<place>[^\d]+?)[.,]?\s+(?=(?:ca\.\s*)?\d{4})", rest)
+    place = re.search(
+        r"born\s+(?:in\s+)?(?!ca\.)(?P<place>[^\d]+?)[.,]?\s+(?=(?:ca\.\s*)?\d{4})", rest
+    )
     if place:
         birth_place = place.group("place").strip()
     span = re.search(rf"({_YEAR})\s*[–-]\s*(\d{{2,4}})\b", rest)
@@ -464,20 +513,44 @@ def parse_moma_bio(text: str) -> Bio:
             digits = birth[-4:]
             death = digits[:2] + death
         return Bio(nationality, birth, death, birth_place)
-    born = re.search(rf"born\s+(?:[^\d]+?[.,]?\s+)?({_YEAR})", rest)
+    born = re.search(rf"born\s+({_YEAR})", rest) or re.search(
+        rf"born\s+(?:[^\d]+?[.,]?\s+)?({_YEAR})", rest
+    )
     if born:
         return Bio(nationality, born.group(1), "", birth_place)
     return Bio(nationality=nationality)
 
 
 _ANONYMOUS = re.compile(r"^(?:unknown|various|anonymous)\b", re.I)
-_NAME_SUFFIX = re.compile(r"^(?:inc\.?|jr\.?|sr\.?|ltd\.?|co\.|corp\.?|llc|s\.a\.|gmbh|ii|iii)$", re.I)
+_NAME_SUFFIX = re.compile(
+    r"^(?:inc\.?|jr\.?|sr\.?|ltd\.?|co\.|corp\.?|llc|s\.a\.|gmbh|ii|iii)$", re.I
+)
 _US_STATE = re.compile(r"^[A-Z]{2}$")
 # Places that follow a firm's name in MoMA's Artist field ("Daum Frères, Nancy, France").
 PLACE_NAMES = {
-    "new york", "paris", "france", "nancy", "los angeles", "leningrad", "new kensington",
-    "london", "berlin", "vienna", "milan", "moscow", "tokyo", "chicago", "germany", "italy",
-    "japan", "usa", "u.s.a.", "england", "switzerland", "the netherlands", "amsterdam",
+    "new york",
+    "paris",
+    "france",
+    "nancy",
+    "los angeles",
+    "leningrad",
+    "new kensington",
+    "london",
+    "berlin",
+    "vienna",
+    "milan",
+    "moscow",
+    "tokyo",
+    "chicago",
+    "germany",
+    "italy",
+    "japan",
+    "usa",
+    "u.s.a.",
+    "england",
+    "switzerland",
+    "the netherlands",
+    "amsterdam",
 }
 
 
@@ -529,10 +602,17 @@ def moma_person(name: str, place: str, bio: Bio, source_ref: str) -> PersonRecor
     organisation = bio.organisation or is_organisation_name(name)
     surname, forenames = ("", "") if organisation else split_display_name(name)
     return PersonRecord(
-        source_ref=source_ref, name=name, surname=surname, forenames=forenames,
+        source_ref=source_ref,
+        name=name,
+        surname=surname,
+        forenames=forenames,
         kind="organisation" if organisation else "person",
-        birth_date=bio.birth_date, death_date=bio.death_date, birth_place=bio.birth_place,
-        nationality=bio.nationality, biography=bio.note, note=place,
+        birth_date=bio.birth_date,
+        death_date=bio.death_date,
+        birth_place=bio.birth_place,
+        nationality=bio.nationality,
+        biography=bio.note,
+        note=place,
     )
 
 
@@ -588,9 +668,10 @@ def read_moma_objects(path: Path, limit: int | None = None) -> Iterator[MomaObje
         if not number_text:
             yield BadRecord(path.name, where, "MoMANumber", "no accession number")
             continue
+        credited = split_moma_artists(obj.get("Artist", ""), obj.get("ArtistBio", ""))
         makers = tuple(
             moma_person(name, place, bio, moma_artist_ref(name, ids))
-            for name, place, bio in split_moma_artists(obj.get("Artist", ""), obj.get("ArtistBio", ""))
+            for name, place, bio in credited
         )
         yield MomaObject(
             line=number,
@@ -625,21 +706,24 @@ def _subject_leaves(node) -> list[str]:
     return leaves
 
 
-def read_tate_artworks(directory: Path, limit: int | None = None) -> Iterator[TateArtwork | BadRecord]:
+def read_tate_artworks(
+    directory: Path, limit: int | None = None
+) -> Iterator[TateArtwork | BadRecord]:
     """Tate's per-artwork JSON files, in file-name order."""
     directory = Path(directory)
     files = sorted(directory.glob("*.json"))
     for count, path in enumerate(files):
         if limit is not None and count >= limit:
             return
+        source = f"{directory.name}/{path.name}"
         try:
             obj = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as error:
-            yield BadRecord(f"{directory.name}/{path.name}", path.name, "(JSON)", f"not valid JSON: {error}")
+            yield BadRecord(source, path.name, "(JSON)", f"not valid JSON: {error}")
             continue
         acno = clean_text(obj.get("acno")) if isinstance(obj, dict) else ""
         if not acno:
-            yield BadRecord(f"{directory.name}/{path.name}", path.name, "acno", "no accession number")
+            yield BadRecord(source, path.name, "acno", "no accession number")
             continue
         contributors = []
         for item in obj.get("contributors") or []:
@@ -647,9 +731,14 @@ def read_tate_artworks(directory: Path, limit: int | None = None) -> Iterator[Ta
                 continue
             mda = clean_text(item.get("mda")) or clean_text(item.get("fc"))
             birth = clean_text(item.get("birthYear"))
-            person = tate_artist(artist_id=item["id"], raw_name=mda, dates=clean_text(item.get("date")),
-                                 year_of_birth=birth)
-            contributors.append(TateContributor(person=person, role=clean_text(item.get("role")) or "artist"))
+            person = tate_artist(
+                artist_id=item["id"],
+                raw_name=mda,
+                dates=clean_text(item.get("date")),
+                year_of_birth=birth,
+            )
+            role = clean_text(item.get("role")) or "artist"
+            contributors.append(TateContributor(person=person, role=role))
         acquired = obj.get("acquisitionYear")
         yield TateArtwork(
             file=path.name,
@@ -704,8 +793,12 @@ _METRIC = re.compile(
     rf"\(\s*(?P<a>{_NUMBER})(?:\s*[x×]\s*(?P<b>{_NUMBER}))?(?:\s*[x×]\s*(?P<c>{_NUMBER}))?\s*cm\s*\)"
 )
 _IMPERIAL = r"[\d\s/.]+(?:[x×][\d\s/.]+){0,2}\""
-_MOMA_SEGMENT = re.compile(rf"^(?P<label>[^\d\"()]*?(?:\([^\d()]*\))?[^\d\"()]*?)\s*{_IMPERIAL}\s*(?P<metric>\(.*\))$")
-_MOMA_KEYED = re.compile(rf"(?P<key>h\.|w\.|l\.|d\.|diam\.)\s*{_IMPERIAL}\s*\(\s*(?P<v>{_NUMBER})\s*cm\s*\)")
+_MOMA_SEGMENT = re.compile(
+    rf"^(?P<label>[^\d\"()]*?(?:\([^\d()]*\))?[^\d\"()]*?)\s*{_IMPERIAL}\s*(?P<metric>\(.*\))$"
+)
+_MOMA_KEYED = re.compile(
+    rf"(?P<key>h\.|w\.|l\.|d\.|diam\.)\s*{_IMPERIAL}\s*\(\s*(?P<v>{_NUMBER})\s*cm\s*\)"
+)
 _MOMA_KEYS = {"h.": "height", "w.": "width", "l.": "length", "d.": "depth", "diam.": "diameter"}
 
 # Parts measured: English label -> French, as Joconde DIMS writes them.
@@ -778,7 +871,7 @@ def _moma_segment(segment: str) -> list[DimensionValue] | None:
     keyed = list(_MOMA_KEYED.finditer(segment))
     if keyed:
         label = segment[: keyed[0].start()]
-        rest = _MOMA_KEYED.sub("", segment[keyed[0].start():])
+        rest = _MOMA_KEYED.sub("", segment[keyed[0].start() :])
         part = _part(label)
         if part is None or rest.strip(" ,"):
             return None
@@ -803,12 +896,14 @@ def _moma_segment(segment: str) -> list[DimensionValue] | None:
     values = [_decimal(n) for n in numbers]
     if any(v is None for v in values):
         return None
-    return [DimensionValue(kind, value, "cm", part) for kind, value in zip(kinds, values, strict=False)]
+    return [
+        DimensionValue(kind, value, "cm", part) for kind, value in zip(kinds, values, strict=False)
+    ]
 
 
 _TATE_SEGMENT = re.compile(
-    rf"^(?:(?P<label>[a-z ]+):\s*)?(?P<a>{_NUMBER})\s*x\s*(?P<b>{_NUMBER})(?:\s*x\s*(?P<c>{_NUMBER}))?"
-    rf"\s*(?P<unit>mm|cm)(?:,\s*(?P<kg>{_NUMBER})\s*kg)?$",
+    rf"^(?:(?P<label>[a-z ]+):\s*)?(?P<a>{_NUMBER})\s*x\s*(?P<b>{_NUMBER})"
+    rf"(?:\s*x\s*(?P<c>{_NUMBER}))?\s*(?P<unit>mm|cm)(?:,\s*(?P<kg>{_NUMBER})\s*kg)?$",
     re.I,
 )
 
@@ -878,9 +973,10 @@ MEDIUM_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # prints
     "lithograph": (("lithographie",), ()),
     "transfer lithograph": (("lithographie",), ()),
-    "offset lithograph": (("offset",), ()),
-    "offset lithography": (("offset",), ()),
-    "lithograph, offset printed": (("offset",), ()),
+    # TECH's only "offset" is a ceramic decoration technique: offset prints are lithographs.
+    "offset lithograph": (("lithographie",), ()),
+    "offset lithography": (("lithographie",), ()),
+    "lithograph, offset printed": (("lithographie",), ()),
     "photolithograph": (("lithographie photomécanique",), ()),
     "screenprint": (("sérigraphie",), ()),
     "serigraph": (("sérigraphie",), ()),
@@ -920,9 +1016,27 @@ MEDIUM_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "chromogenic print": (("photographie couleur",), ()),
     "silver dye bleach print": (("cibachrome",), ()),
     "pigmented inkjet print": (("impression à jet d'encre",), ()),
-    # materials of objects
-    "bronze": ((), ("bronze",)),
+    # materials of objects. Not "bronze" nor "cast iron": accents and case aside, "bronze" is
+    # the technique "bronzé" and "fonte" the casting technique, which come first in TECH.
     "glass": ((), ("verre",)),
+    "wood": ((), ("bois",)),
+    "plywood": ((), ("contreplaqué",)),
+    "walnut": ((), ("noyer",)),
+    "mahogany": ((), ("acajou",)),
+    "beechwood": ((), ("hêtre",)),
+    "brass": ((), ("laiton",)),
+    "steel": ((), ("acier",)),
+    "aluminum": ((), ("aluminium",)),
+    "iron": ((), ("fer",)),
+    "lead": ((), ("plomb",)),
+    "copper": ((), ("cuivre",)),
+    "marble": ((), ("marbre",)),
+    "plaster": ((), ("plâtre",)),
+    "porcelain": ((), ("porcelaine",)),
+    "linen": ((), ("lin",)),
+    "silk": ((), ("soie",)),
+    "cotton": ((), ("coton",)),
+    "leather": ((), ("cuir",)),
 }
 # Supports, after ' on ': English -> TECH material.
 SUPPORT_TERMS: dict[str, str] = {
@@ -938,6 +1052,7 @@ SUPPORT_TERMS: dict[str, str] = {
     "card": "carton",
     "cardboard": "carton",
     "paperboard": "carton",
+    "paper board": "carton",
     "wood": "bois",
     "panel": "bois",
 }
@@ -989,16 +1104,30 @@ def map_medium(medium: str) -> MediumTerms | None:
 
 # --------------------------------------------------------------------------- domains, roles
 
+_LITHOGRAPHY = {"lithographie", "lithographie photomécanique"}
 _PRINT_TECHNIQUES = {
-    "lithographie", "offset", "lithographie photomécanique", "sérigraphie", "eau-forte", "vernis mou",
-    "aquatinte", "pointe sèche", "burin", "bois de bout", "bois de fil", "linogravure", "manière noire",
-    "taille-douce", "impression typographique", "phototypie", "héliogravure",
+    *_LITHOGRAPHY,
+    "sérigraphie",
+    "eau-forte",
+    "vernis mou",
+    "aquatinte",
+    "pointe sèche",
+    "burin",
+    "bois de bout",
+    "bois de fil",
+    "linogravure",
+    "manière noire",
+    "taille-douce",
+    "impression typographique",
+    "phototypie",
+    "héliogravure",
+    "monotype",
 }
 
 
 def _print_role(medium: str) -> str:
     terms = map_medium(medium)
-    if terms and terms.techniques and set(terms.techniques) <= {"lithographie", "lithographie photomécanique"}:
+    if terms and terms.techniques and set(terms.techniques) <= _LITHOGRAPHY:
         return "lithographe"
     return "graveur"
 
@@ -1077,7 +1206,8 @@ def tate_classification(classification: str, medium: str = "") -> Classification
         case "sculpture" | "relief":
             return Classification(("sculpture",), (), "sculpteur")
         case "on paper, unique":
-            role = "aquarelliste" if medium_key.startswith(("watercolour", "watercolor")) else "dessinateur"
+            watercolour = medium_key.startswith(("watercolour", "watercolor"))
+            role = "aquarelliste" if watercolour else "dessinateur"
             if techniques and techniques <= _PRINT_TECHNIQUES:
                 return Classification(("estampe",), (), _print_role(medium))
             return Classification(("dessin",), (), role)
@@ -1116,7 +1246,7 @@ TATE_SUBJECTS = {
     "cliff": "falaise",
     "wave": "vague",
     "cloud": "nuage",
-    "castle": "château fort",
+    "castle": "château-fort",
     "bridge": "pont",
     "church": "église",
     "abbey": "abbaye",
@@ -1133,6 +1263,10 @@ TATE_SUBJECTS = {
     "cow": "vache",
     "hat": "chapeau",
     "head / face": "tête",
+    "self-portraits": "autoportrait",
+    "individuals: male": "portrait",
+    "individuals: female": "portrait",
+    "telephone": "téléphone",
     "sitting": "assis",
     "reclining": "couché",
     "England": "Angleterre",

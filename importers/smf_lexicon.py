@@ -28,9 +28,10 @@ Bullets
 Parent
     The broader term is the nearest line above with a smaller level, as in an outline. The
     official files jump two levels down three times (lexdeno line 4613, lexperi 204, lexrepr
-    13004) and put siblings at different levels once (lexdeno 4658): the reading above is
-    kept and a warning is given (an error with ``strict=True``). A term indented below
-    nothing (the first term of the list indented) is an error.
+    13004), and each time a later sibling comes back one level short (lexdeno 4658, lexperi
+    267, lexrepr 13005): the outline reading is kept and a warning given (``level_skip``,
+    ``misaligned``; errors with ``strict=True``). A term indented below nothing (the first
+    term of the list indented) is an error.
 Synonyms ``a = b = c``
     The first form is the preferred label, the others are alternative labels
     (``Alexandrie = Al Iskandariyah  = Al-Iskandariyah  = Alexandria``). An empty form is an
@@ -57,7 +58,9 @@ Stray punctuation and entities
     are removed; HTML entities are decoded (``l&apos;ainé``, lexepoq). Runs of spaces inside
     a label become one space; trailing spaces go.
 Everything else (``?`` under ``affixe``, ``[wilaya]`` qualifiers, ``01-juin``) is kept as
-written: they are terms of the published list.
+written: they are terms of the published list. The same term twice under one broader term
+(``DUHEM Emile`` in lexautr, ``type a`` / ``type A`` in lexdeno) is yielded twice; the
+loader merges them.
 """
 
 from __future__ import annotations
@@ -79,9 +82,7 @@ MESSAGES = {
     "empty_label": (
         "empty term in “{text}”. Each form between “=” must have text; remove the extra “=”."
     ),
-    "brackets": (
-        "unbalanced “<” or “>” in “{text}”. Write a non-preferred form as <form>, alone."
-    ),
+    "brackets": ("unbalanced “<” or “>” in “{text}”. Write a non-preferred form as <form>, alone."),
     "empty_use": (
         "the “EM” (use) reference in “{text}” has no target. Write “form/0<TAB>EM term”."
     ),
@@ -153,7 +154,7 @@ _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 _ROMAN = re.compile(r"^(?:[IVX]+)\.?\s+(?=\S)")
 _SORT_PREFIX = re.compile(r"^0\d\s+")
 _NOTE = re.compile(r"^(?:Liste d|Mise à jour\b|\(.*\)$)|\s:\s|<>")
-_STRAY = "\"; "
+_STRAY = '"; '
 
 
 @dataclass
@@ -203,7 +204,7 @@ def iter_entries(
 
         indent = _INDENT.match(text).group()
         level = indent.count("\t") + (1 if "-" in indent else 0)
-        body = text[len(indent):].lstrip("-\t ")
+        body = text[len(indent) :].lstrip("-\t ")
         warnings: list[LexiconWarning] = []
         flags: set[str] = set()
 
@@ -218,9 +219,11 @@ def iter_entries(
         # A tab after the text starts a stray column.
         body, tab, rest = body.partition("\t")
         if tab and rest.strip():
-            warnings.append(LexiconWarning(
-                source, number, "trailing_text", {"label": body.strip(), "rest": rest.strip()}
-            ))
+            warnings.append(
+                LexiconWarning(
+                    source, number, "trailing_text", {"label": body.strip(), "rest": rest.strip()}
+                )
+            )
         forms = [_clean(part) for part in body.split("=")]
         if not all(forms):
             raise LexiconError(source, number, "empty_label", text=text.strip())
@@ -236,7 +239,7 @@ def iter_entries(
             preferred, flags = False, flags | {"avoid"}
         numeral = _ROMAN.match(label) if level == 0 else None
         if numeral and label[numeral.end()].islower():
-            label, flags = label[numeral.end():], flags | {"heading"}
+            label, flags = label[numeral.end() :], flags | {"heading"}
         if _SORT_PREFIX.match(label):
             label, flags = _SORT_PREFIX.sub("", label), flags | {"prefix"}
 
@@ -248,15 +251,34 @@ def iter_entries(
             raise LexiconError(source, number, "orphan", label=label, level=level)
         if stack and sibling is not None and sibling.level != level:
             # The previous term under the same broader term was indented differently.
-            warnings.append(LexiconWarning(source, number, "misaligned", {
-                "label": label, "level": level, "sibling": sibling.label,
-                "sibling_level": sibling.level, "parent": stack[-1].label,
-            }))
+            warnings.append(
+                LexiconWarning(
+                    source,
+                    number,
+                    "misaligned",
+                    {
+                        "label": label,
+                        "level": level,
+                        "sibling": sibling.label,
+                        "sibling_level": sibling.level,
+                        "parent": stack[-1].label,
+                    },
+                )
+            )
         elif stack and sibling is None and level > stack[-1].level + 1:
-            warnings.append(LexiconWarning(source, number, "level_skip", {
-                "previous": stack[-1].level, "level": level, "label": label,
-                "parent": stack[-1].label,
-            }))
+            warnings.append(
+                LexiconWarning(
+                    source,
+                    number,
+                    "level_skip",
+                    {
+                        "previous": stack[-1].level,
+                        "level": level,
+                        "label": label,
+                        "parent": stack[-1].label,
+                    },
+                )
+            )
         path = tuple(item.label for item in stack if item.preferred)
         stack.append(_Open(level, label, preferred))
 

@@ -21,5 +21,3 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["published_works"] = Work.objects.public().count()
         return context
-
-

@@ -46,9 +46,18 @@ def vocabularies(db):
     """A small real excerpt of the Joconde vocabularies (labels from the SMF lists and th294)."""
     from museum_collections.models import Concept, ConceptScheme
 
-    schemes = {code: ConceptScheme.objects.create(code=code, name=code) for code in (
-        "DOMN", "DENO", "TECH", "PERI", "AUTROLE", "INSC", "STAT",
-    )}
+    schemes = {
+        code: ConceptScheme.objects.create(code=code, name=code)
+        for code in (
+            "DOMN",
+            "DENO",
+            "TECH",
+            "PERI",
+            "AUTROLE",
+            "INSC",
+            "STAT",
+        )
+    }
 
     def add(code, label, broader=None, alt=()):
         return Concept.objects.create(
@@ -70,5 +79,9 @@ def vocabularies(db):
     add("STAT", "achat", broader=mode)
     add("STAT", "don", broader=add("STAT", "donation", broader=mode))
     ownership = add("STAT", "statut de la propriété", broader=stat)
-    add("STAT", "propriété du département", broader=add("STAT", "propriété publique", broader=ownership))
+    add(
+        "STAT",
+        "propriété du département",
+        broader=add("STAT", "propriété publique", broader=ownership),
+    )
     return {"schemes": schemes, "peinture": peinture}

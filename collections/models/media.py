@@ -34,7 +34,8 @@ class MediaRights(models.Model):
     )
     rights_holder = models.CharField(_("rights holder"), max_length=255, blank=True)
     is_public = models.BooleanField(
-        _("may be published"), default=False,
+        _("may be published"),
+        default=False,
         help_text=_("Rights are cleared: the portal and open exports may show this file."),
     )
 
@@ -51,6 +52,9 @@ class CartelImage(MediaRights, AbstractImage):
         verbose_name = _("image")
         verbose_name_plural = _("images")
         permissions = [("choose_image", _("Can choose image"))]
+
+    def __str__(self):
+        return self.title
 
 
 class CartelRendition(AbstractRendition):
@@ -76,6 +80,9 @@ class CartelDocument(MediaRights, AbstractDocument):
         verbose_name_plural = _("documents")
         permissions = [("choose_document", _("Can choose document"))]
 
+    def __str__(self):
+        return self.title
+
     @property
     def kind(self) -> str:
         return self.KINDS.get(PurePath(self.file.name).suffix.lower().lstrip("."), "other")
@@ -86,11 +93,19 @@ class WorkMedia(Orderable):
 
     work = ParentalKey(Work, on_delete=models.CASCADE, related_name="media")
     image = models.ForeignKey(
-        CartelImage, on_delete=models.CASCADE, null=True, blank=True, related_name="work_links",
+        CartelImage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="work_links",
         verbose_name=_("image"),
     )
     document = models.ForeignKey(
-        CartelDocument, on_delete=models.CASCADE, null=True, blank=True, related_name="work_links",
+        CartelDocument,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="work_links",
         verbose_name=_("sound, video or PDF"),
     )
     caption = models.CharField(_("caption"), max_length=500, blank=True)

@@ -10,7 +10,6 @@ from .. import validators
 from ..dating import parse_date
 from ..text import match_key
 
-
 # Links to reference authorities: each identifies at most one record here.
 IDENTIFIER_FIELDS = ("wikidata_id", "ulan_id", "bnf_ark", "idref_id")
 
@@ -30,7 +29,9 @@ class Person(ClusterableModel):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField(
-        _("name"), max_length=255, help_text=_("Usual form, e.g. Maurice Denis, Manufacture de Sèvres.")
+        _("name"),
+        max_length=255,
+        help_text=_("Usual form, e.g. Maurice Denis, Manufacture de Sèvres."),
     )
     surname = models.CharField(_("surname"), max_length=255, blank=True)
     forenames = models.CharField(_("forenames"), max_length=255, blank=True)
@@ -48,9 +49,15 @@ class Person(ClusterableModel):
     wikidata_id = models.CharField(
         _("Wikidata"), max_length=20, blank=True, validators=[validators.wikidata_id]
     )
-    ulan_id = models.CharField(_("ULAN"), max_length=12, blank=True, validators=[validators.ulan_id])
-    bnf_ark = models.CharField(_("BnF ARK"), max_length=40, blank=True, validators=[validators.bnf_ark])
-    idref_id = models.CharField(_("IdRef"), max_length=12, blank=True, validators=[validators.idref_id])
+    ulan_id = models.CharField(
+        _("ULAN"), max_length=12, blank=True, validators=[validators.ulan_id]
+    )
+    bnf_ark = models.CharField(
+        _("BnF ARK"), max_length=40, blank=True, validators=[validators.bnf_ark]
+    )
+    idref_id = models.CharField(
+        _("IdRef"), max_length=12, blank=True, validators=[validators.idref_id]
+    )
 
     # Personal data (donors, lenders, sellers): never public.
     address = models.TextField(_("postal address"), blank=True)
@@ -59,12 +66,23 @@ class Person(ClusterableModel):
     private_notes = models.TextField(_("internal notes"), blank=True)
 
     source_ref = models.CharField(
-        _("identifier at the source"), max_length=100, blank=True, db_index=True, editable=False,
-        help_text=_("Key of the record in the file or system it was imported from, e.g. tate-artist:558."),
+        _("identifier at the source"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_(
+            "Key of the record in the file or system it was imported from, e.g. tate-artist:558."
+        ),
     )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_duplicates",
-        verbose_name=_("merged into"), editable=False,
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        verbose_name=_("merged into"),
+        editable=False,
     )
     merged_at = models.DateTimeField(_("merged on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -91,7 +109,9 @@ class Person(ClusterableModel):
         return f"{self.name} ({life})" if life else self.name
 
     def save(self, *args, **kwargs):
-        self.sort_name = match_key(f"{self.surname} {self.forenames}" if self.surname else self.name)
+        self.sort_name = match_key(
+            f"{self.surname} {self.forenames}" if self.surname else self.name
+        )
         self.birth_year = self._year(self.birth_date, "earliest")
         self.death_year = self._year(self.death_date, "latest")
         super().save(*args, **kwargs)

@@ -24,24 +24,38 @@ class ConceptScheme(models.Model):
         return f"{self.code} — {self.name}"
 
 
-class ConceptQuerySet(models.QuerySet):
-    def matching(self, scheme_code: str, label: str):
-        """Concepts of a scheme whose preferred label matches `label` (accents and case ignored)."""
-        return self.filter(scheme__code=scheme_code, pref_key=match_key(label))
+def best_match(label: str, candidates, branch: str = "") -> "Concept | None":
+    """The concept a value stands for among those sharing its matching key.
 
-    def resolve(self, scheme_code: str, label: str) -> "Concept | None":
-        """The concept a free value stands for: preferred label first, then alternative labels."""
+    Keys ignore accents and case, so one key may name several concepts (TECH has the material
+    “bronze” and the technique “bronzé”). Preference goes to the branch asked for (materials
+    under “matériau …”, techniques under “technique …”), then to the exact spelling, then to
+    the oldest concept.
+    """
+    spelling = " ".join(label.split()).casefold()
+    branch_key = match_key(branch)
+
+    def rank(concept):
+        forms = {concept.pref_label.casefold(), *(alt.casefold() for alt in concept.alt_labels)}
+        return (
+            bool(branch_key) and not concept.branch_key.startswith(branch_key),
+            spelling not in forms,
+            concept.pk,
+        )
+
+    return min(candidates, key=rank, default=None)
+
+
+class ConceptQuerySet(models.QuerySet):
+    def resolve(self, scheme_code: str, label: str, branch: str = "") -> "Concept | None":
+        """The concept a free value stands for: preferred labels first, then alternative ones."""
         key = match_key(label)
         if not key:
             return None
-        concept = self.filter(scheme__code=scheme_code, pref_key=key).order_by("pk").first()
-        if concept is None:
-            concept = (
-                self.filter(scheme__code=scheme_code, alt_keys__contains=f"|{key}|")
-                .order_by("pk")
-                .first()
-            )
-        return concept
+        in_scheme = self.filter(scheme__code=scheme_code)
+        return best_match(label, in_scheme.filter(pref_key=key), branch) or best_match(
+            label, in_scheme.filter(alt_keys__contains=f"|{key}|"), branch
+        )
 
     def in_branch(self, scheme_code: str, top_label: str):
         """Concepts under the concept `top_label` of a scheme (descendants only), by label."""
@@ -66,24 +80,38 @@ class Concept(models.Model):
     )
     pref_label = models.CharField(_("preferred label"), max_length=255)
     alt_labels = models.JSONField(
-        _("alternative labels"), default=list, blank=True,
+        _("alternative labels"),
+        default=list,
+        blank=True,
         help_text=_("Non-preferred forms that lead to this concept."),
     )
     broader = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="narrower",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="narrower",
         verbose_name=_("broader concept"),
     )
     external_id = models.CharField(
-        _("identifier in the source"), max_length=100,
+        _("identifier in the source"),
+        max_length=100,
         help_text=_("OpenTheso identifier, ARK, or a key derived from the lexicon."),
     )
     note = models.TextField(_("scope note"), blank=True)
     is_candidate = models.BooleanField(
-        _("local candidate"), default=False,
+        _("local candidate"),
+        default=False,
         help_text=_("Added by the museum, not (yet) in the published vocabulary."),
     )
     pref_key = models.CharField(max_length=255, editable=False, db_index=True)
     alt_keys = models.TextField(editable=False, blank=True)
+    branch_key = models.CharField(
+        max_length=255,
+        editable=False,
+        blank=True,
+        help_text="Matching key of the concept's top-level ancestor (its own for a top concept).",
+    )
 
     objects = ConceptQuerySet.as_manager()
 
@@ -92,7 +120,9 @@ class Concept(models.Model):
         verbose_name = _("concept")
         verbose_name_plural = _("concepts")
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "external_id"], name="concept_unique_source_id"),
+            models.UniqueConstraint(
+                fields=["scheme", "external_id"], name="concept_unique_source_id"
+            ),
         ]
         indexes = [models.Index(fields=["scheme", "pref_key"], name="concept_scheme_key_idx")]
 
@@ -101,6 +131,11 @@ class Concept(models.Model):
 
     def save(self, *args, **kwargs):
         self.compute_keys()
+        top, seen = self, set()
+        while top.broader_id and top.broader_id not in seen:
+            seen.add(top.broader_id)
+            top = top.broader
+        self.branch_key = top.pref_key if top is not self else self.pref_key
         if not self.external_id:
             self.external_id = f"local:{self.pref_key}"[:100]
         super().save(*args, **kwargs)

@@ -31,6 +31,9 @@ class JocondeRefCounter(models.Model):
     class Meta:
         verbose_name = _("Joconde REF counter")
 
+    def __str__(self):
+        return f"{self.museofile}: {self.last_number}"
+
 
 def allocate_joconde_ref() -> str:
     """Next REF: the museum's 5-character Muséofile code followed by 6 digits (11 characters)."""
@@ -84,13 +87,18 @@ class Work(RevisionMixin, ClusterableModel):
 
     # Identification
     inventory_number = models.CharField(
-        _("inventory number"), max_length=100, unique=True,
+        _("inventory number"),
+        max_length=100,
+        unique=True,
         help_text=_("As marked on the object, e.g. 2019.1.1. Never rewritten once saved."),
     )
     inventory_sort_key = models.CharField(max_length=255, editable=False, db_index=True)
     inventory_year = models.SmallIntegerField(null=True, blank=True, editable=False)
     joconde_ref = models.CharField(
-        _("Joconde REF"), max_length=11, unique=True, editable=False,
+        _("Joconde REF"),
+        max_length=11,
+        unique=True,
+        editable=False,
         help_text=_("Muséofile code + 6 digits, generated once, never changed."),
     )
 
@@ -100,7 +108,9 @@ class Work(RevisionMixin, ClusterableModel):
 
     # Dating (as written, plus normalised years for filtering and sorting)
     creation_date = models.CharField(
-        _("date"), max_length=200, blank=True,
+        _("date"),
+        max_length=200,
+        blank=True,
         help_text=_("As written, e.g. vers 1890, 1890-1895, 4e quart 19e siècle."),
     )
     creation_year_from = models.SmallIntegerField(_("from year"), null=True, blank=True)
@@ -109,7 +119,9 @@ class Work(RevisionMixin, ClusterableModel):
 
     # Physical description
     dimensions_note = models.CharField(
-        _("dimensions as written"), max_length=500, blank=True,
+        _("dimensions as written"),
+        max_length=500,
+        blank=True,
         help_text=_("Only what the structured dimensions cannot say."),
     )
     state = models.TextField(_("state of the object"), blank=True)
@@ -124,7 +136,8 @@ class Work(RevisionMixin, ClusterableModel):
     use_details = models.TextField(_("details of use"), blank=True)
     use_date = models.CharField(_("date of use"), max_length=200, blank=True)
     discovery = models.TextField(
-        _("discovery or collection"), blank=True,
+        _("discovery or collection"),
+        blank=True,
         help_text=_("Place ; type of site ; method ; date ; finder."),
     )
     discovery_details = models.TextField(_("details of the discovery"), blank=True)
@@ -140,16 +153,26 @@ class Work(RevisionMixin, ClusterableModel):
 
     # Acquisition and legal status
     acquisition_mode = models.ForeignKey(
-        Concept, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Concept,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("mode of acquisition"),
     )
     acquisition_date = models.CharField(
-        _("date of acquisition"), max_length=200, blank=True,
+        _("date of acquisition"),
+        max_length=200,
+        blank=True,
         help_text=_("As written, e.g. 1955 acquis ; 1954 entrée matérielle."),
     )
     acquisition_year = models.SmallIntegerField(null=True, blank=True, editable=False)
     acquisition_source = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="works_supplied",
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="works_supplied",
         verbose_name=_("donor, testator or vendor"),
     )
     acquisition_price = models.DecimalField(
@@ -157,7 +180,11 @@ class Work(RevisionMixin, ClusterableModel):
     )
     acquisition_currency = models.CharField(_("currency"), max_length=3, default="EUR")
     ownership = models.ForeignKey(
-        Concept, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Concept,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("type of ownership"),
     )
     owner = models.CharField(_("owner"), max_length=255, blank=True)
@@ -165,7 +192,9 @@ class Work(RevisionMixin, ClusterableModel):
     credit_line = models.CharField(_("credit line"), max_length=500, blank=True)
     copyright_notice = models.CharField(_("copyright notice"), max_length=500, blank=True)
     copyright_status = models.CharField(
-        _("rights in the work"), max_length=20, choices=CopyrightStatus.choices,
+        _("rights in the work"),
+        max_length=20,
+        choices=CopyrightStatus.choices,
         default=CopyrightStatus.UNKNOWN,
     )
     insurance_value = models.DecimalField(
@@ -175,7 +204,8 @@ class Work(RevisionMixin, ClusterableModel):
 
     # Publication and record keeping
     is_public = models.BooleanField(
-        _("published"), default=False,
+        _("published"),
+        default=False,
         help_text=_("Shown on the portal and in open exports (public fields only)."),
     )
     internal_notes = models.TextField(_("internal notes"), blank=True)
@@ -211,12 +241,19 @@ class Work(RevisionMixin, ClusterableModel):
         ]
 
     def __str__(self):
-        return f"{self.inventory_number} — {self.designation}" if self.designation else self.inventory_number
+        return (
+            f"{self.inventory_number} — {self.designation}"
+            if self.designation
+            else self.inventory_number
+        )
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._stored_ids = (instance.__dict__.get("inventory_number"), instance.__dict__.get("joconde_ref"))
+        instance._stored_ids = (
+            instance.__dict__.get("inventory_number"),
+            instance.__dict__.get("joconde_ref"),
+        )
         return instance
 
     def clean(self):
@@ -228,7 +265,9 @@ class Work(RevisionMixin, ClusterableModel):
         ):
             raise ValidationError({"creation_year_to": _("The end year is before the start year.")})
         if self.is_deleted and not self.deletion_reason.strip():
-            raise ValidationError({"deletion_reason": _("Say why the record is marked as deleted.")})
+            raise ValidationError(
+                {"deletion_reason": _("Say why the record is marked as deleted.")}
+            )
 
     def save(self, *args, **kwargs):
         self.inventory_number = self.inventory_number.strip()
@@ -288,7 +327,9 @@ class Work(RevisionMixin, ClusterableModel):
         """Joconde STAT: type of ownership ; mode of acquisition ; owner ; assigned museum."""
         parts = [
             self.ownership.pref_label if self.ownership else "",
-            self.acquisition_mode.pref_label if self.acquisition_mode else "mode d'acquisition inconnu",
+            self.acquisition_mode.pref_label
+            if self.acquisition_mode
+            else "mode d'acquisition inconnu",
             self.owner,
             self.assigned_museum,
         ]
@@ -349,11 +390,17 @@ class ControlledTerm(Orderable):
     """
 
     scheme_code = ""
+    branch = ""  # top-level concept to prefer when a label names several (see best_match)
 
     label = models.CharField(_("term"), max_length=255)
     concept = models.ForeignKey(
-        Concept, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("concept"), editable=False,
+        Concept,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("concept"),
+        editable=False,
     )
     label_key = models.CharField(max_length=255, editable=False, db_index=True)
 
@@ -375,7 +422,7 @@ class ControlledTerm(Orderable):
         """
         resolve = resolve or Concept.objects.resolve
         self.label = " ".join(self.label.split())
-        self.concept = resolve(self.scheme_code, self.label)
+        self.concept = resolve(self.scheme_code, self.label, self.branch)
         if self.concept is not None:
             self.label = self.concept.pref_label
         self.label_key = match_key(self.label)
@@ -385,31 +432,50 @@ class ControlledTerm(Orderable):
         return self.concept_id is not None
 
 
-def _term_model(class_name, scheme_code, related_name, verbose_name, verbose_name_plural):
+def _term_model(
+    class_name, scheme_code, related_name, verbose_name, verbose_name_plural, branch=""
+):
     """Declare one controlled field of Work: an ordered list of terms from one scheme."""
-    meta = type("Meta", (ControlledTerm.Meta,), {
-        "verbose_name": verbose_name, "verbose_name_plural": verbose_name_plural,
-    })
-    return type(class_name, (ControlledTerm,), {
-        "__module__": __name__,
-        "scheme_code": scheme_code,
-        "work": ParentalKey(Work, on_delete=models.CASCADE, related_name=related_name),
-        "Meta": meta,
-    })
+    meta = type(
+        "Meta",
+        (ControlledTerm.Meta,),
+        {
+            "verbose_name": verbose_name,
+            "verbose_name_plural": verbose_name_plural,
+        },
+    )
+    return type(
+        class_name,
+        (ControlledTerm,),
+        {
+            "__module__": __name__,
+            "scheme_code": scheme_code,
+            "branch": branch,
+            "work": ParentalKey(Work, on_delete=models.CASCADE, related_name=related_name),
+            "Meta": meta,
+        },
+    )
 
 
 WorkDomain = _term_model("WorkDomain", "DOMN", "domains", _("domain"), _("domains"))
 WorkDenomination = _term_model(
     "WorkDenomination", "DENO", "denominations", _("denomination"), _("denominations")
 )
-WorkMaterial = _term_model("WorkMaterial", "TECH", "materials", _("material"), _("materials"))
-WorkTechnique = _term_model("WorkTechnique", "TECH", "techniques", _("technique"), _("techniques"))
+WorkMaterial = _term_model(
+    "WorkMaterial", "TECH", "materials", _("material"), _("materials"), branch="matériau"
+)
+WorkTechnique = _term_model(
+    "WorkTechnique", "TECH", "techniques", _("technique"), _("techniques"), branch="technique"
+)
 WorkPeriod = _term_model("WorkPeriod", "PERI", "periods", _("period"), _("periods"))
 WorkStyle = _term_model("WorkStyle", "EPOQ", "styles", _("period or style"), _("periods or styles"))
 WorkSchool = _term_model("WorkSchool", "ECOL", "schools", _("school"), _("schools"))
 WorkSubject = _term_model("WorkSubject", "REPR", "subjects", _("subject"), _("subjects"))
 WorkSubjectSource = _term_model(
-    "WorkSubjectSource", "SREP", "subject_sources", _("source of the subject"),
+    "WorkSubjectSource",
+    "SREP",
+    "subject_sources",
+    _("source of the subject"),
     _("sources of the subject"),
 )
 WorkPlace = _term_model("WorkPlace", "LIEUX", "places", _("place"), _("places"))
@@ -520,8 +586,14 @@ class Dimension(Orderable):
 
     # Abbreviations of the Joconde DIMS field.
     ABBREVIATIONS = {
-        "height": "H.", "width": "l.", "depth": "P.", "length": "L.", "diameter": "D.",
-        "thickness": "E.", "weight": "Pds", "volume": "Vol.",
+        "height": "H.",
+        "width": "l.",
+        "depth": "P.",
+        "length": "L.",
+        "diameter": "D.",
+        "thickness": "E.",
+        "weight": "Pds",
+        "volume": "Vol.",
     }
 
     work = ParentalKey(Work, on_delete=models.CASCADE, related_name="dimensions")
@@ -529,7 +601,10 @@ class Dimension(Orderable):
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=3)
     unit = models.CharField(_("unit"), max_length=4, choices=Unit.choices, default=Unit.CM)
     part = models.CharField(
-        _("part measured"), max_length=100, blank=True, help_text=_("e.g. avec cadre, feuille, image.")
+        _("part measured"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. avec cadre, feuille, image."),
     )
 
     class Meta(Orderable.Meta):

@@ -33,11 +33,11 @@ from wagtail.utils.file import hash_filelike
 from importers import museum_open_data as od
 
 from ..images import check_image_file
+from ..inventory_numbers import parse_inventory_number
 from ..models import (
     CartelImage,
     Dimension,
     Person,
-    Rights,
     Work,
     WorkDenomination,
     WorkDomain,
@@ -57,11 +57,6 @@ from .vocabularies import TermResolver
 BATCH = 500  # works per batch (and per progress line)
 IMAGE_INVENTORY_PREFIX = "2026.1."  # the demo's images: acquisition 1 of 2026, item = CSV row
 
-# Work fields the demo writes; everything else (private fields included) is left alone.
-WORK_FIELDS = (
-    "title", "creation_date", "description", "dimensions_note", "credit_line",
-    "acquisition_date", "copyright_status", "is_public",
-)
 TERM_MODELS = {
     "domains": WorkDomain,
     "denominations": WorkDenomination,
@@ -71,8 +66,16 @@ TERM_MODELS = {
     "subjects": WorkSubject,
 }
 PERSON_FIELDS = (
-    "name", "surname", "forenames", "kind", "birth_date", "death_date", "birth_place",
-    "death_place", "nationality", "biography",
+    "name",
+    "surname",
+    "forenames",
+    "kind",
+    "birth_date",
+    "death_date",
+    "birth_place",
+    "death_place",
+    "nationality",
+    "biography",
 )
 DEMO_USERS = ("admin", *(role.lower() for role in ROLES))
 # Child rows are validated without their foreign keys (set by the loader, checked by the database).
@@ -132,7 +135,12 @@ class MakerSpec:
 
 @dataclass
 class WorkSpec:
-    """Everything the demo says about one work; compared with the database before writing."""
+    """Everything the demo says about one work; compared with the database before writing.
+
+    `fields` holds the Work fields the demo writes (title, creation_date, description,
+    dimensions_note, credit_line, acquisition_date, copyright_status, is_public); the others,
+    private ones included, are left as they are.
+    """
 
     source: str
     record: str
@@ -173,8 +181,18 @@ class People:
         self.by_key: dict[str, list[Person]] = {}
         self._matched: dict[str, Person] = {}
         self._seen: set[str] = set()  # refs already counted in this run
-        for person in Person.objects.active().order_by("pk"):
-            self._index(person)
+        everyone = {person.pk: person for person in Person.objects.order_by("pk")}
+        for person in everyone.values():
+            if person.merged_into_id is None:
+                self._index(person)
+        for person in everyone.values():
+            if person.merged_into_id is not None and person.source_ref:
+                # Merged by a cataloguer into another record: the source now means that one.
+                target, seen = person, {person.pk}
+                while target.merged_into_id and target.merged_into_id not in seen:
+                    seen.add(target.merged_into_id)
+                    target = everyone[target.merged_into_id]
+                self.by_ref.setdefault(person.source_ref, target)
 
     def _index(self, person: Person) -> None:
         if person.source_ref:
@@ -191,7 +209,9 @@ class People:
             keys.add(match_key(f"{od.strip_honorifics(person.forenames)} {person.surname}"))
         return {key for key in keys if key}
 
-    def find_by_name(self, name: str, birth_year: int | None = None, *, prefix: str = "") -> Person | None:
+    def find_by_name(
+        self, name: str, birth_year: int | None = None, *, prefix: str = ""
+    ) -> Person | None:
         """The first person (lowest pk) whose name matches; with `birth_year`, only one born
         that year; with `prefix`, only records from that source."""
         for person in self.by_key.get(match_key(name), []):
@@ -202,7 +222,9 @@ class People:
             return person
         return None
 
-    def upsert(self, records: Iterable[od.PersonRecord], *, match_tate: bool = False) -> dict[str, Person]:
+    def upsert(
+        self, records: Iterable[od.PersonRecord], *, match_tate: bool = False
+    ) -> dict[str, Person]:
         """Create or update people from records (first record of a source_ref wins).
 
         With `match_tate`, a record not yet loaded is first looked for among Tate's artists
@@ -223,6 +245,10 @@ class People:
                 continue
             self._seen.add(ref)
             person = self.by_ref.get(ref)
+            if person is not None and person.source_ref != ref:
+                counts.unchanged += 1  # merged into another record: left as the merge made it
+                result[ref] = person
+                continue
             if person is None and match_tate and record.kind == "person":
                 person = self._match_tate(record)
                 if person is not None:
@@ -248,7 +274,6 @@ class People:
             for person in new:
                 self._index(person)
         return result
-
 
     def _match_tate(self, record: od.PersonRecord) -> Person | None:
         year = Person._year(record.birth_date, "earliest")
@@ -293,7 +318,8 @@ def _signature(relation: str, row) -> tuple:
     if relation == "makers":
         return (row.person_id, row.role, row.role_concept_id, row.qualifier, row.note)
     if relation == "dimensions":
-        return (row.kind, row.value.normalize() if row.value is not None else None, row.unit, row.part)
+        value = row.value.normalize() if row.value is not None else None
+        return (row.kind, value, row.unit, row.part)
     if relation == "other_numbers":
         return (row.number, row.kind, row.note)
     if relation == "links":
@@ -303,7 +329,10 @@ def _signature(relation: str, row) -> tuple:
 
 RELATIONS = (*TERM_MODELS, "makers", "dimensions", "other_numbers", "links")
 RELATION_MODELS = {
-    **TERM_MODELS, "makers": WorkMaker, "dimensions": Dimension, "other_numbers": WorkNumber,
+    **TERM_MODELS,
+    "makers": WorkMaker,
+    "dimensions": Dimension,
+    "other_numbers": WorkNumber,
     "links": WorkLink,
 }
 
@@ -311,11 +340,10 @@ RELATION_MODELS = {
 class WorkWriter:
     """Writes WorkSpecs in batches: one query set per batch to read what exists."""
 
-    def __init__(self, report: DemoReport, resolver: TermResolver, *, strict: bool, log):
+    def __init__(self, report: DemoReport, resolver: TermResolver, *, strict: bool):
         self.report = report
         self.resolver = resolver
         self.strict = strict
-        self.log = log
 
     def bad(self, bad: od.BadRecord) -> None:
         if self.strict:
@@ -329,30 +357,51 @@ class WorkWriter:
             for label in dict.fromkeys(spec.terms.get(relation, ())):
                 term = model(label=label, sort_order=len(rows[relation]))
                 term.resolve_concept(self.resolver.resolve)
-                if all(_signature(relation, t) != _signature(relation, term) for t in rows[relation]):
+                signature = _signature(relation, term)
+                if all(_signature(relation, t) != signature for t in rows[relation]):
                     rows[relation].append(term)
         seen = set()
         for maker in spec.makers:
-            row = WorkMaker(person=maker.person, role=maker.role, qualifier=maker.qualifier,
-                            note=maker.note[:255], sort_order=len(rows["makers"]))
+            row = WorkMaker(
+                person=maker.person,
+                role=maker.role,
+                qualifier=maker.qualifier,
+                note=maker.note[:255],
+                sort_order=len(rows["makers"]),
+            )
             row.resolve_role(self.resolver.resolve)
             key = (maker.person.pk, row.role, row.qualifier)
             if key not in seen:
                 seen.add(key)
                 rows["makers"].append(row)
         for value in spec.dimensions:
-            rows["dimensions"].append(Dimension(kind=value.kind, value=value.value, unit=value.unit,
-                                                part=value.part, sort_order=len(rows["dimensions"])))
+            rows["dimensions"].append(
+                Dimension(
+                    kind=value.kind,
+                    value=value.value,
+                    unit=value.unit,
+                    part=value.part,
+                    sort_order=len(rows["dimensions"]),
+                )
+            )
         for number, kind, note in spec.numbers:
-            rows["other_numbers"].append(WorkNumber(number=number, kind=kind, note=note,
-                                                    sort_order=len(rows["other_numbers"])))
+            rows["other_numbers"].append(
+                WorkNumber(
+                    number=number, kind=kind, note=note, sort_order=len(rows["other_numbers"])
+                )
+            )
         for kind, value, label in spec.links:
-            rows["links"].append(WorkLink(kind=kind, value=value, label=label,
-                                          sort_order=len(rows["links"])))
+            rows["links"].append(
+                WorkLink(kind=kind, value=value, label=label, sort_order=len(rows["links"]))
+            )
         return rows
 
     def validate(self, work: Work, rows: dict[str, list], spec: WorkSpec) -> str | None:
         """The first field that would not store, as 'field: message', or None."""
+        try:
+            parse_inventory_number(spec.inventory_number)
+        except ValueError as error:
+            return f"inventory_number: {error}"
         exclude = [f.name for f in Work._meta.fields if f.name not in spec.fields]
         try:
             work.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -361,19 +410,22 @@ class WorkWriter:
         for relation, items in rows.items():
             for item in items:
                 try:
-                    item.full_clean(exclude=FOREIGN_KEYS, validate_unique=False,
-                                    validate_constraints=False)
+                    item.full_clean(
+                        exclude=FOREIGN_KEYS, validate_unique=False, validate_constraints=False
+                    )
                 except ValidationError as error:
                     return f"{relation}.{_first_error(error)}"
         return None
 
-    def write(self, specs: list[WorkSpec]) -> dict[str, Work]:
-        """Create or update the works of a batch; returns them by inventory number."""
-        existing = {
-            work.inventory_number: work
-            for work in Work.objects.filter(inventory_number__in=[s.inventory_number for s in specs])
-            .prefetch_related(*RELATIONS)
-        }
+    def write(self, specs: list[WorkSpec]) -> tuple[dict[str, Work], list[int]]:
+        """Create or update the works of a batch.
+
+        Returns the works by inventory number and the pks of those written (created or
+        changed), whose reference index the caller updates once their media are linked.
+        """
+        numbers = [spec.inventory_number for spec in specs]
+        found = Work.objects.filter(inventory_number__in=numbers).prefetch_related(*RELATIONS)
+        existing = {work.inventory_number: work for work in found}
         counts = self.report.counts["works"]
         written: dict[str, Work] = {}
         to_create: dict[str, list] = {relation: [] for relation in RELATIONS}
@@ -384,7 +436,9 @@ class WorkWriter:
             is_new = work is None
             if is_new:
                 work = Work(inventory_number=spec.inventory_number)
-            changed_fields = [name for name, value in spec.fields.items() if getattr(work, name) != value]
+            changed_fields = [
+                name for name, value in spec.fields.items() if getattr(work, name) != value
+            ]
             for name in changed_fields:
                 setattr(work, name, spec.fields[name])
             rows = self.children(spec)
@@ -394,15 +448,17 @@ class WorkWriter:
                 self.bad(od.BadRecord(spec.source, spec.record, name, message))
                 continue
             changed_relations = [
-                relation for relation in RELATIONS
-                if is_new or [_signature(relation, r) for r in getattr(work, relation).all()]
+                relation
+                for relation in RELATIONS
+                if is_new
+                or [_signature(relation, r) for r in getattr(work, relation).all()]
                 != [_signature(relation, r) for r in rows[relation]]
             ]
             if is_new or changed_fields:
                 try:
                     with transaction.atomic():
                         work.save()
-                except (DatabaseError, ValidationError, ValueError) as error:
+                except (DatabaseError, ValidationError) as error:  # not a bad MUSEOFILE
                     self.bad(od.BadRecord(spec.source, spec.record, "(work)", str(error)))
                     continue
             elif changed_relations:
@@ -432,8 +488,7 @@ class WorkWriter:
         for relation, items in to_create.items():
             if items:
                 RELATION_MODELS[relation].objects.bulk_create(items, batch_size=500)
-        update_reference_index(touched)
-        return written
+        return written, touched
 
 
 def update_reference_index(work_pks: list[int]) -> None:
@@ -450,6 +505,10 @@ def update_reference_index(work_pks: list[int]) -> None:
         ReferenceIndex.create_or_update_for_object(work)
 
 
+def _filled(record: od.PersonRecord) -> int:
+    return sum(1 for name in PERSON_FIELDS if getattr(record, name))
+
+
 def _first_error(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
         name, errors = next(iter(error.error_dict.items()))
@@ -461,8 +520,14 @@ def _first_error(error: ValidationError) -> str:
 
 
 class DemoLoader:
-    def __init__(self, data_dir: Path, *, limit: int | None = None, strict: bool = False,
-                 log: Callable[[str], None] = lambda line: None):
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        limit: int | None = None,
+        strict: bool = False,
+        log: Callable[[str], None] = lambda line: None,
+    ):
         self.data_dir = Path(data_dir)
         self.open_data = self.data_dir / "museum-open-data"
         self.images_dir = self.data_dir / "images"
@@ -471,7 +536,7 @@ class DemoLoader:
         self.log = log
         self.report = DemoReport()
         self.resolver = TermResolver()
-        self.writer = WorkWriter(self.report, self.resolver, strict=strict, log=log)
+        self.writer = WorkWriter(self.report, self.resolver, strict=strict)
         self.people: People | None = None
 
     # Each source: one transaction; a strict failure rolls it back and is re-raised.
@@ -511,9 +576,14 @@ class DemoLoader:
         path = self.open_data / od.MOMA_FILE
         objects = list(self._records(od.read_moma_objects(path, self.limit)))
         self.log(f"MoMA ({path.name}): {len(objects)} objects")
-        people = self.people.upsert(
-            (artist for obj in objects for artist in obj.artists), match_tate=True
-        )
+        # An artist named in several objects: the fullest description wins (a bio dropped
+        # from one multi-artist credit is often given in full in another), then file order.
+        best: dict[str, od.PersonRecord] = {}
+        for artist in (artist for obj in objects for artist in obj.artists):
+            current = best.get(artist.source_ref)
+            if current is None or _filled(artist) > _filled(current):
+                best[artist.source_ref] = artist
+        people = self.people.upsert(best.values(), match_tate=True)
         self._write_in_batches([self._moma_spec(path.name, obj, people) for obj in objects], "MoMA")
 
     def _moma_spec(self, source: str, obj: od.MomaObject, people) -> WorkSpec:
@@ -532,10 +602,14 @@ class DemoLoader:
             record=f"line {obj.line} (MoMANumber {obj.inventory_number})",
             inventory_number=obj.inventory_number,
             fields={
-                "title": obj.title, "creation_date": obj.date,
-                "description": _description(obj.medium, extra), "dimensions_note": note,
-                "credit_line": obj.credit_line, "acquisition_date": obj.date_acquired,
-                "copyright_status": Work.CopyrightStatus.UNKNOWN, "is_public": True,
+                "title": obj.title,
+                "creation_date": obj.date,
+                "description": _description(obj.medium, extra),
+                "dimensions_note": note,
+                "credit_line": obj.credit_line,
+                "acquisition_date": obj.date_acquired,
+                "copyright_status": Work.CopyrightStatus.UNKNOWN,
+                "is_public": True,
             },
             makers=makers,
             terms={
@@ -581,10 +655,14 @@ class DemoLoader:
             record=f"acno {artwork.acno}",
             inventory_number=artwork.acno,
             fields={
-                "title": artwork.title, "creation_date": artwork.date_text,
-                "description": _description(artwork.medium, extra), "dimensions_note": note,
-                "credit_line": artwork.credit_line, "acquisition_date": artwork.acquisition_year,
-                "copyright_status": Work.CopyrightStatus.UNKNOWN, "is_public": True,
+                "title": artwork.title,
+                "creation_date": artwork.date_text,
+                "description": _description(artwork.medium, extra),
+                "dimensions_note": note,
+                "credit_line": artwork.credit_line,
+                "acquisition_date": artwork.acquisition_year,
+                "copyright_status": Work.CopyrightStatus.UNKNOWN,
+                "is_public": True,
             },
             makers=makers,
             terms={
@@ -602,8 +680,9 @@ class DemoLoader:
         done = 0
         start = time.perf_counter()
         for offset in range(0, len(specs), BATCH):
-            batch = specs[offset: offset + BATCH]
-            self.writer.write(batch)
+            batch = specs[offset : offset + BATCH]
+            _written, touched = self.writer.write(batch)
+            update_reference_index(touched)
             done += len(batch)
             rate = done / max(time.perf_counter() - start, 1e-6)
             self.log(f"  {label}: {done}/{len(specs)} works ({rate:.0f} works/s)")
@@ -614,43 +693,58 @@ class DemoLoader:
         path = self.images_dir / od.IMAGES_FILE
         rows = list(self._records(od.read_image_rows(path, self.limit)))
         self.log(f"Images ({path.name}): {len(rows)} rows")
-        for row in rows:
-            self.load_image_row(path.name, row)
+        checked = [
+            (row, result) for row in rows if (result := self.check_image_row(path.name, row))
+        ]
+        specs = [
+            self._image_spec(path.name, f"row {row.number} ({row.file})", row) for row, _ in checked
+        ]
+        written, touched = self.writer.write(specs)
+        for row, (file_hash, rights) in checked:
+            work = written.get(f"{IMAGE_INVENTORY_PREFIX}{row.number}")
+            if work is None:
+                continue
+            with (self.images_dir / row.file).open("rb") as handle:
+                if self._attach_image(work, row, handle, file_hash, rights):
+                    touched.append(work.pk)
+        update_reference_index(touched)
 
-    def _maker(self, row: od.ImageRow) -> Person:
-        surname, forenames = od.split_display_name(row.artist)
-        death = str(row.author_death_year) if row.author_death_year else ""
-        record = od.PersonRecord(
-            source_ref=f"demo-image-artist:{od.slugify(row.artist)}", name=row.artist,
-            surname=surname, forenames=forenames, death_date=death,
-        )
-        return self.people.match_or_create(record)
-
-    def load_image_row(self, source: str, row: od.ImageRow):
+    def check_image_row(self, source: str, row: od.ImageRow) -> tuple[str, str] | None:
+        """(file hash, rights) of a row whose file Pillow decodes and whose licence is open;
+        None, with the row reported, otherwise."""
         where = f"row {row.number} ({row.file})"
         file_path = self.images_dir / row.file
         if not file_path.is_file():
-            self.writer.bad(od.BadRecord(source, where, "file", f"{row.file} is not in {self.images_dir}"))
-            return
+            self.writer.bad(
+                od.BadRecord(source, where, "file", f"{row.file} is not in {self.images_dir}")
+            )
+            return None
+        if not row.rights:
+            self.writer.bad(
+                od.BadRecord(
+                    source, where, "licence", f"neither public domain nor CC0: {row.licence!r}"
+                )
+            )
+            return None
         with file_path.open("rb") as handle:
             try:
                 check_image_file(handle, row.file)
             except ValidationError as error:
                 self.writer.bad(od.BadRecord(source, where, "file", " ".join(error.messages)))
-                return
-            file_hash = hash_filelike(handle)
-            handle.seek(0)
-            rights = row.rights
-            if not rights:
-                self.writer.bad(od.BadRecord(source, where, "licence",
-                                             f"neither public domain nor CC0: {row.licence!r}"))
-                return
-            spec = self._image_spec(source, where, row)
-            written = self.writer.write([spec]).get(spec.inventory_number)
-            if written is None:
-                return
-            if self._attach_image(written, row, handle, file_hash, rights):
-                update_reference_index([written.pk])
+                return None
+            return hash_filelike(handle), row.rights
+
+    def _maker(self, row: od.ImageRow) -> Person:
+        surname, forenames = od.split_display_name(row.artist)
+        death = str(row.author_death_year) if row.author_death_year else ""
+        record = od.PersonRecord(
+            source_ref=f"demo-image-artist:{od.slugify(row.artist)}",
+            name=row.artist,
+            surname=surname,
+            forenames=forenames,
+            death_date=death,
+        )
+        return self.people.match_or_create(record)
 
     def _image_spec(self, source: str, where: str, row: od.ImageRow) -> WorkSpec:
         classification = od.image_classification(row)
@@ -669,12 +763,16 @@ class DemoLoader:
             record=where,
             inventory_number=f"{IMAGE_INVENTORY_PREFIX}{row.number}",
             fields={
-                "title": row.title, "creation_date": row.date, "description": "",
+                "title": row.title,
+                "creation_date": row.date,
+                "description": "",
                 "dimensions_note": "",
                 "credit_line": f"Image: {row.institution}" if row.institution else "",
                 "acquisition_date": "",
                 "copyright_status": (
-                    Work.CopyrightStatus.PUBLIC_DOMAIN if public_domain else Work.CopyrightStatus.UNKNOWN
+                    Work.CopyrightStatus.PUBLIC_DOMAIN
+                    if public_domain
+                    else Work.CopyrightStatus.UNKNOWN
                 ),
                 "is_public": True,
             },
@@ -682,19 +780,30 @@ class DemoLoader:
             terms=terms,
             numbers=(
                 [(row.accession_number, WorkNumber.Kind.SOURCE, row.institution)]
-                if row.accession_number else []
+                if row.accession_number
+                else []
             ),
         )
 
-    def _attach_image(self, work: Work, row: od.ImageRow, handle, file_hash: str, rights: str) -> bool:
+    def _attach_image(
+        self, work: Work, row: od.ImageRow, handle, file_hash: str, rights: str
+    ) -> bool:
         """Store or reuse the image of a row as the work's primary image; True if anything
         was written."""
         counts = self.report.counts["images"]
-        wanted = {"title": row.title[:255] or row.file, "credit": row.licence[:255],
-                  "rights": rights, "is_public": True}
+        wanted = {
+            "title": row.title[:255] or row.file,
+            "credit": row.licence[:255],
+            "rights": rights,
+            "is_public": True,
+        }
         changed: list[str] = []
-        primary = WorkMedia.objects.filter(work=work, is_primary=True).select_related("image").first()
-        image = primary.image if primary and primary.image and primary.image.file_hash == file_hash else None
+        primary = (
+            WorkMedia.objects.filter(work=work, is_primary=True).select_related("image").first()
+        )
+        image = None
+        if primary is not None and primary.image and primary.image.file_hash == file_hash:
+            image = primary.image
         if image is None:
             image = CartelImage.objects.filter(file_hash=file_hash).order_by("pk").first()
         if image is None:
@@ -750,8 +859,13 @@ def ensure_demo_users(password: str) -> list[tuple[str, str, bool]]:
     return result
 
 
-def load_demo(data_dir: Path, *, limit: int | None = None, strict: bool = False,
-              log: Callable[[str], None] = lambda line: None) -> DemoReport:
+def load_demo(
+    data_dir: Path,
+    *,
+    limit: int | None = None,
+    strict: bool = False,
+    log: Callable[[str], None] = lambda line: None,
+) -> DemoReport:
     """Load people, works and images of the demo; see the module docstring."""
     loader = DemoLoader(data_dir, limit=limit, strict=strict, log=log)
     return loader.run()

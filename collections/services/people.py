@@ -11,8 +11,18 @@ from ..models import Person, PersonName, ProtectedRecordError, WorkMaker
 
 # Descriptive fields a merge copies from a duplicate when the kept record leaves them empty.
 FILLABLE_FIELDS = (
-    "surname", "forenames", "birth_date", "birth_place", "death_date", "death_place",
-    "nationality", "biography", *Person.IDENTIFIER_FIELDS, "address", "email", "phone",
+    "surname",
+    "forenames",
+    "birth_date",
+    "birth_place",
+    "death_date",
+    "death_place",
+    "nationality",
+    "biography",
+    *Person.IDENTIFIER_FIELDS,
+    "address",
+    "email",
+    "phone",
 )
 
 
@@ -44,9 +54,7 @@ def merge_people(*, keep: Person, duplicates, user=None) -> MergeReport:
         report.filled += _fill_empty_fields(keep, duplicate)
         report.links_moved += _move_links(duplicate, keep)
         if duplicate.name != keep.name:
-            PersonName.objects.create(
-                person=keep, name=duplicate.name, kind=PersonName.Kind.MERGED
-            )
+            PersonName.objects.create(person=keep, name=duplicate.name, kind=PersonName.Kind.MERGED)
         for identifier in Person.IDENTIFIER_FIELDS:
             setattr(duplicate, identifier, "")  # now carried by the kept record
         duplicate.merged_into = keep
@@ -87,7 +95,9 @@ def _fill_empty_fields(keep: Person, duplicate: Person) -> list[str]:
             setattr(keep, name, getattr(duplicate, name))
             filled.append(name)
     if duplicate.private_notes:
-        keep.private_notes = "\n\n".join(filter(None, [keep.private_notes, duplicate.private_notes]))
+        keep.private_notes = "\n\n".join(
+            filter(None, [keep.private_notes, duplicate.private_notes])
+        )
     return filled
 
 
@@ -95,7 +105,9 @@ def _move_links(source: Person, target: Person) -> int:
     """Point every foreign key that refers to `source` at `target` (all models, present or future)."""
     moved = 0
     for relation in Person._meta.related_objects:
-        if relation.field.name == "merged_into" or not isinstance(relation.field, models.ForeignKey):
+        if relation.field.name == "merged_into" or not isinstance(
+            relation.field, models.ForeignKey
+        ):
             continue
         manager = relation.related_model._base_manager
         moved += manager.filter(**{relation.field.name: source}).update(

@@ -13,28 +13,32 @@ from django.utils.translation import gettext_noop
 from importers import opentheso_csv, smf_lexicon
 
 from ..models import TERM_RELATIONS, Concept, ConceptScheme, Inscription, WorkMaker
+from ..models.vocabularies import best_match
 from ..text import match_key
 
 
 class TermResolver:
-    """In-memory lookups for bulk loads: one query per scheme, then dictionary hits."""
+    """ConceptQuerySet.resolve() for bulk loads: one query per scheme, then dictionary hits."""
 
     def __init__(self):
-        self._schemes: dict[str, dict[str, Concept]] = {}
+        self._schemes: dict[str, tuple[dict, dict]] = {}
 
-    def resolve(self, scheme_code: str, label: str) -> Concept | None:
-        return self._index(scheme_code).get(match_key(label))
+    def resolve(self, scheme_code: str, label: str, branch: str = "") -> Concept | None:
+        preferred, alternative = self._index(scheme_code)
+        key = match_key(label)
+        return best_match(label, preferred.get(key, ()), branch) or best_match(
+            label, alternative.get(key, ()), branch
+        )
 
-    def _index(self, scheme_code: str) -> dict[str, Concept]:
+    def _index(self, scheme_code: str) -> tuple[dict, dict]:
         if scheme_code not in self._schemes:
-            index: dict[str, Concept] = {}
-            concepts = Concept.objects.filter(scheme__code=scheme_code).order_by("-pk")
-            for concept in concepts:  # lowest pk wins, as in ConceptQuerySet.resolve
-                for label in concept.alt_labels:
-                    index[match_key(label)] = concept
-            for concept in concepts:
-                index[concept.pref_key] = concept
-            self._schemes[scheme_code] = index
+            preferred: dict[str, list[Concept]] = {}
+            alternative: dict[str, list[Concept]] = {}
+            for concept in Concept.objects.filter(scheme__code=scheme_code):
+                preferred.setdefault(concept.pref_key, []).append(concept)
+                for key in {match_key(label) for label in concept.alt_labels}:
+                    alternative.setdefault(key, []).append(concept)
+            self._schemes[scheme_code] = (preferred, alternative)
         return self._schemes[scheme_code]
 
 
@@ -45,7 +49,7 @@ def relink_terms() -> int:
     with transaction.atomic():
         for term_model in {*TERM_RELATIONS.values()}:
             for term in term_model.objects.filter(concept__isnull=True).iterator():
-                concept = resolver.resolve(term_model.scheme_code, term.label)
+                concept = resolver.resolve(term_model.scheme_code, term.label, term_model.branch)
                 if concept is not None:
                     term_model.objects.filter(pk=term.pk).update(
                         concept=concept, label=concept.pref_label, label_key=concept.pref_key
@@ -98,27 +102,42 @@ class SchemeSpec:
 # In load order. DOMN comes from OpenTheso th294, the list Joconde checks today: every term and
 # synonym of the 2014 lexdomn resolves in it (as a preferred or an alternative label), so
 # lexdomn is not loaded; a second domain list would only offer outdated choices.
-SCHEMES = {spec.code: spec for spec in (
-    SchemeSpec("DOMN", "Domaines", "thesaurus-opentheso/th294-DOMN-concepts.csv",
-               source="OpenTheso th294", ark="T51"),
-    SchemeSpec("DENO", "Dénominations", f"{SMF_DIR}/lexdeno.txt", ark="T505"),
-    SchemeSpec("TECH", "Matériaux et techniques", f"{SMF_DIR}/lextech.txt", ark="T516"),
-    SchemeSpec("PERI", "Périodes (siècles, millénaires)", f"{SMF_DIR}/lexperi.txt", ark="T521"),
-    SchemeSpec("EPOQ", "Époques, styles, mouvements", f"{SMF_DIR}/lexepoq.txt", ark="T93"),
-    SchemeSpec("ECOL", "Écoles", f"{SMF_DIR}/lexecol.txt", ark="T517"),
-    SchemeSpec("STAT", "Statut juridique", f"{SMF_DIR}/lexstat.txt"),
-    SchemeSpec("UTIL", "Utilisations, destinations", f"{SMF_DIR}/lexutil.txt"),
-    SchemeSpec("REPR", "Sujets représentés", f"{SMF_DIR}/lexrepr.txt", ark="T523"),
-    SchemeSpec("SREP", "Sources de la représentation", f"{SMF_DIR}/lexsrep.txt"),
-    SchemeSpec("INSC", "Types d'inscriptions", f"{SMF_DIR}/lexinsc.txt"),
-    SchemeSpec("GENE", "Genèse (stades de création)", f"{SMF_DIR}/lexgene.txt", ark="T506"),
-    SchemeSpec("LIEUX", "Lieux de création, d'exécution et d'utilisation",
-               f"{SMF_DIR}/lexlieux.txt", ark="T84"),
-    SchemeSpec("DECV", "Découverte : méthodes de collecte, types de sites, lieux",
-               f"{SMF_DIR}/lexdecv.txt"),
-    SchemeSpec("AUTR", "Auteurs, exécutants", f"{SMF_DIR}/lexautr.txt", ark="T513"),
-    SchemeSpec("AUTROLE", "Rôles des auteurs et exécutants", f"{SMF_DIR}/lexautrole.txt"),
-)}
+SCHEMES = {
+    spec.code: spec
+    for spec in (
+        SchemeSpec(
+            "DOMN",
+            "Domaines",
+            "thesaurus-opentheso/th294-DOMN-concepts.csv",
+            source="OpenTheso th294",
+            ark="T51",
+        ),
+        SchemeSpec("DENO", "Dénominations", f"{SMF_DIR}/lexdeno.txt", ark="T505"),
+        SchemeSpec("TECH", "Matériaux et techniques", f"{SMF_DIR}/lextech.txt", ark="T516"),
+        SchemeSpec("PERI", "Périodes (siècles, millénaires)", f"{SMF_DIR}/lexperi.txt", ark="T521"),
+        SchemeSpec("EPOQ", "Époques, styles, mouvements", f"{SMF_DIR}/lexepoq.txt", ark="T93"),
+        SchemeSpec("ECOL", "Écoles", f"{SMF_DIR}/lexecol.txt", ark="T517"),
+        SchemeSpec("STAT", "Statut juridique", f"{SMF_DIR}/lexstat.txt"),
+        SchemeSpec("UTIL", "Utilisations, destinations", f"{SMF_DIR}/lexutil.txt"),
+        SchemeSpec("REPR", "Sujets représentés", f"{SMF_DIR}/lexrepr.txt", ark="T523"),
+        SchemeSpec("SREP", "Sources de la représentation", f"{SMF_DIR}/lexsrep.txt"),
+        SchemeSpec("INSC", "Types d'inscriptions", f"{SMF_DIR}/lexinsc.txt"),
+        SchemeSpec("GENE", "Genèse (stades de création)", f"{SMF_DIR}/lexgene.txt", ark="T506"),
+        SchemeSpec(
+            "LIEUX",
+            "Lieux de création, d'exécution et d'utilisation",
+            f"{SMF_DIR}/lexlieux.txt",
+            ark="T84",
+        ),
+        SchemeSpec(
+            "DECV",
+            "Découverte : méthodes de collecte, types de sites, lieux",
+            f"{SMF_DIR}/lexdecv.txt",
+        ),
+        SchemeSpec("AUTR", "Auteurs, exécutants", f"{SMF_DIR}/lexautr.txt", ark="T513"),
+        SchemeSpec("AUTROLE", "Rôles des auteurs et exécutants", f"{SMF_DIR}/lexautrole.txt"),
+    )
+}
 
 # What went wrong and what to do, by problem code (the readers' codes, then the loader's).
 _PROBLEMS = {
@@ -148,8 +167,7 @@ _PROBLEMS = {
         "but not indented like it; it was placed under “%(parent)s”. Check the tabs."
     ),
     "trailing_text": gettext_noop(
-        "text after a tab was ignored in “%(label)s”: “%(rest)s”. Remove it or join it to the "
-        "term."
+        "text after a tab was ignored in “%(label)s”: “%(rest)s”. Remove it or join it to the term."
     ),
     "top_non_preferred": gettext_noop(
         "the form not to be used “%(label)s” has no term above it to lead to; it was ignored."
@@ -192,7 +210,9 @@ class VocabularyLoadError(Exception):
 
 def describe_problem(source: str, line: int, code: str, params: dict) -> str:
     return _("%(file)s, line %(line)s: %(problem)s") % {
-        "file": source, "line": line, "problem": _(_PROBLEMS[code]) % params,
+        "file": source,
+        "line": line,
+        "problem": _(_PROBLEMS[code]) % params,
     }
 
 
@@ -232,6 +252,7 @@ class _Item:
     broader: str | None  # external id
     line: int
     depth: int = 0
+    branch_key: str = ""  # matching key of the top-level ancestor (see Concept.branch_key)
 
 
 def load_scheme(code: str, path: str | Path, *, strict: bool = False) -> SchemeLoadResult:
@@ -252,15 +273,17 @@ def load_scheme(code: str, path: str | Path, *, strict: bool = False) -> SchemeL
             % {"file": path}
         )
     if spec.format == "opentheso":
-        items, description = _read_opentheso(path, result), ""
+        items, description = _read_opentheso(path), ""
     else:
         items, description = _read_smf(path, result, strict)
+    longest = Concept._meta.get_field("pref_label").max_length
     for item in items.values():
-        for label in (item.label, *item.alt_labels):
-            if len(label) > Concept._meta.get_field("pref_label").max_length:
-                raise VocabularyLoadError(describe_problem(
-                    path.name, item.line, "too_long", {"label": label[:60], "max": 255}
-                ))
+        if len(item.label) > longest:
+            raise VocabularyLoadError(
+                describe_problem(
+                    path.name, item.line, "too_long", {"label": item.label[:60], "max": longest}
+                )
+            )
     with transaction.atomic():
         scheme, result.scheme_changed = _upsert_scheme(spec, description)
         _write_concepts(scheme, items, result)
@@ -341,8 +364,12 @@ def _read_smf(path: Path, result: SchemeLoadResult, strict: bool) -> tuple[dict[
             item = items.get(external_id)
             if item is None:
                 items[external_id] = _Item(
-                    external_id, entry.label, list(entry.alt_labels),
-                    paths.id(entry.path) if entry.path else None, entry.line, depth=entry.depth,
+                    external_id,
+                    entry.label,
+                    list(entry.alt_labels),
+                    paths.id(entry.path) if entry.path else None,
+                    entry.line,
+                    depth=entry.depth,
                 )
                 continue
             # The same term twice under one broader term: one concept, every form kept.
@@ -372,20 +399,28 @@ def _read_smf(path: Path, result: SchemeLoadResult, strict: bool) -> tuple[dict[
                 candidates = by_key.get(match_key(entry.use), [])
                 target = candidates[0] if len(candidates) == 1 else None
             if target is None:
-                raise VocabularyLoadError(describe_problem(
-                    path.name, entry.line, "use_target", {"label": entry.label, "use": entry.use}
-                ))
+                raise VocabularyLoadError(
+                    describe_problem(
+                        path.name,
+                        entry.line,
+                        "use_target",
+                        {"label": entry.label, "use": entry.use},
+                    )
+                )
         if target is not None:
             _add_labels(target, (entry.label, *entry.alt_labels))
     return items, "\n".join(notes)
 
 
-def _read_opentheso(path: Path, result: SchemeLoadResult) -> dict[str, _Item]:
+def _read_opentheso(path: Path) -> dict[str, _Item]:
     items: dict[str, _Item] = {}
     try:
         for concept in opentheso_csv.iter_concepts(opentheso_csv.read_lines(path), path.name):
             items[concept.id] = _Item(
-                concept.id, concept.pref_label, list(concept.alt_labels), concept.broader_id,
+                concept.id,
+                concept.pref_label,
+                list(concept.alt_labels),
+                concept.broader_id,
                 concept.line,
             )
     except opentheso_csv.OpenthesoError as error:
@@ -397,15 +432,23 @@ def _read_opentheso(path: Path, result: SchemeLoadResult) -> dict[str, _Item]:
         while broader is not None:
             parent = items.get(broader)
             if parent is None:
-                raise VocabularyLoadError(describe_problem(
-                    path.name, item.line, "broader_missing",
-                    {"broader": broader, "label": item.label},
-                ))
+                raise VocabularyLoadError(
+                    describe_problem(
+                        path.name,
+                        item.line,
+                        "broader_missing",
+                        {"broader": broader, "label": item.label},
+                    )
+                )
             if broader in chain:
-                raise VocabularyLoadError(describe_problem(
-                    path.name, item.line, "cycle",
-                    {"label": item.label, "chain": " → ".join([*chain, broader])},
-                ))
+                raise VocabularyLoadError(
+                    describe_problem(
+                        path.name,
+                        item.line,
+                        "cycle",
+                        {"label": item.label, "chain": " → ".join([*chain, broader])},
+                    )
+                )
             chain.append(broader)
             broader = parent.broader
         item.depth = len(chain) - 1
@@ -417,11 +460,27 @@ def _add_labels(item: _Item, labels) -> None:
     item.alt_labels += [label for label in dict.fromkeys(labels) if label not in known]
 
 
+def _set_branch_keys(items: dict[str, _Item]) -> None:
+    for item in items.values():
+        top = item
+        while top.broader is not None:
+            top = items[top.broader]
+        item.branch_key = match_key(top.label)
+
+
 def _write_concepts(scheme: ConceptScheme, items: dict[str, _Item], result) -> None:
     """Create, update or leave each concept; broader concepts are written before narrower ones."""
+    _set_branch_keys(items)
     existing = {
-        row[1]: row for row in Concept.objects.filter(scheme=scheme).values_list(
-            "pk", "external_id", "pref_label", "alt_labels", "broader_id", "is_candidate"
+        row[1]: row
+        for row in Concept.objects.filter(scheme=scheme).values_list(
+            "pk",
+            "external_id",
+            "pref_label",
+            "alt_labels",
+            "broader_id",
+            "is_candidate",
+            "branch_key",
         )
     }
     pk_of = {external_id: row[0] for external_id, row in existing.items()}
@@ -433,13 +492,16 @@ def _write_concepts(scheme: ConceptScheme, items: dict[str, _Item], result) -> N
     for depth in sorted(by_depth):
         for start in range(0, len(by_depth[depth]), BATCH_SIZE):
             batch = [
-                _concept(scheme, item, pk_of) for item in by_depth[depth][start:start + BATCH_SIZE]
+                _concept(scheme, item, pk_of)
+                for item in by_depth[depth][start : start + BATCH_SIZE]
             ]
             Concept.objects.bulk_create(batch)
             if any(concept.pk is None for concept in batch):  # backends without RETURNING
-                pk_of.update(Concept.objects.filter(
-                    scheme=scheme, external_id__in=[concept.external_id for concept in batch]
-                ).values_list("external_id", "pk"))
+                pk_of.update(
+                    Concept.objects.filter(
+                        scheme=scheme, external_id__in=[concept.external_id for concept in batch]
+                    ).values_list("external_id", "pk")
+                )
             else:
                 pk_of.update((concept.external_id, concept.pk) for concept in batch)
             result.created += len(batch)
@@ -450,7 +512,12 @@ def _write_concepts(scheme: ConceptScheme, items: dict[str, _Item], result) -> N
         if row is None:
             continue
         broader_pk = pk_of[item.broader] if item.broader else None
-        if (row[2], row[3], row[4]) == (item.label, item.alt_labels, broader_pk):
+        if (row[2], row[3], row[4], row[6]) == (
+            item.label,
+            item.alt_labels,
+            broader_pk,
+            item.branch_key,
+        ):
             result.unchanged += 1
         else:
             concept = _concept(scheme, item, pk_of)
@@ -459,21 +526,27 @@ def _write_concepts(scheme: ConceptScheme, items: dict[str, _Item], result) -> N
             if row[2] != item.label:
                 renamed.append(concept.pk)
     Concept.objects.bulk_update(
-        changed, ["pref_label", "alt_labels", "broader", "pref_key", "alt_keys"],
+        changed,
+        ["pref_label", "alt_labels", "broader", "pref_key", "alt_keys", "branch_key"],
         batch_size=BATCH_SIZE // 2,
     )
     result.updated = len(changed)
     result.relabelled_terms = _relabel_terms(renamed)
     result.missing = sorted(
-        row[2] for external_id, row in existing.items()
+        row[2]
+        for external_id, row in existing.items()
         if external_id not in items and not row[5] and not external_id.startswith("local:")
     )
 
 
 def _concept(scheme: ConceptScheme, item: _Item, pk_of: dict[str, int]) -> Concept:
     concept = Concept(
-        scheme=scheme, external_id=item.external_id, pref_label=item.label,
-        alt_labels=item.alt_labels, broader_id=pk_of[item.broader] if item.broader else None,
+        scheme_id=scheme.pk,
+        external_id=item.external_id,
+        pref_label=item.label,
+        alt_labels=item.alt_labels,
+        broader_id=pk_of[item.broader] if item.broader else None,
+        branch_key=item.branch_key,
     )
     concept.compute_keys()
     return concept
@@ -491,11 +564,16 @@ def _relabel_terms(concept_pks: list[int]) -> int:
             label_key=Subquery(renamed.values("pref_key")[:1]),
         )
     for model, label_field, concept_field in (
-        (WorkMaker, "role", "role_concept"), (Inscription, "kind", "kind_concept"),
+        (WorkMaker, "role", "role_concept"),
+        (Inscription, "kind", "kind_concept"),
     ):
-        count += model.objects.filter(**{f"{concept_field}_id__in": concept_pks}).update(**{
-            label_field: Subquery(
-                Concept.objects.filter(pk=OuterRef(f"{concept_field}_id")).values("pref_label")[:1]
-            )
-        })
+        count += model.objects.filter(**{f"{concept_field}_id__in": concept_pks}).update(
+            **{
+                label_field: Subquery(
+                    Concept.objects.filter(pk=OuterRef(f"{concept_field}_id")).values("pref_label")[
+                        :1
+                    ]
+                )
+            }
+        )
     return count

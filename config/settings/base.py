@@ -156,4 +156,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"museum_collections": {"level": "INFO"}},
 }
-

@@ -3,5 +3,5 @@
 from .base import *
 
 DEBUG = True
-SECRET_KEY = SECRET_KEY or "dev-only-not-secret-3f1c9b0e"  # noqa: S105
+SECRET_KEY = SECRET_KEY or "dev-only-not-secret-3f1c9b0e"
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

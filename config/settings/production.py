@@ -7,7 +7,9 @@ from .base import *
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY is not set: export a long random value before starting.")
 if not os.environ.get("ALLOWED_HOSTS"):
-    raise ImproperlyConfigured("ALLOWED_HOSTS is not set: export the site's host names, comma-separated.")
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is not set: export the site's host names, comma-separated."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

@@ -25,8 +25,14 @@ def url(model, view, *args):
 def empty_formsets(form_class) -> dict:
     data = {}
     for name in form_class.formsets:
-        data.update({f"{name}-TOTAL_FORMS": "0", f"{name}-INITIAL_FORMS": "0",
-                     f"{name}-MIN_NUM_FORMS": "0", f"{name}-MAX_NUM_FORMS": "1000"})
+        data.update(
+            {
+                f"{name}-TOTAL_FORMS": "0",
+                f"{name}-INITIAL_FORMS": "0",
+                f"{name}-MIN_NUM_FORMS": "0",
+                f"{name}-MAX_NUM_FORMS": "1000",
+            }
+        )
     return data
 
 
@@ -41,7 +47,9 @@ def work_form_data(**fields) -> dict:
 @pytest.fixture
 def catalogue(vocabularies):
     denis = Person.objects.create(name="Maurice Denis", surname="Denis", forenames="Maurice")
-    vuillard = Person.objects.create(name="Édouard Vuillard", surname="Vuillard", forenames="Édouard")
+    vuillard = Person.objects.create(
+        name="Édouard Vuillard", surname="Vuillard", forenames="Édouard"
+    )
     works = {}
     for number, title, date, maker, domain, public in [
         ("2019.1.1", "Le Mystère catholique", "1889", denis, "peinture", True),
@@ -50,8 +58,12 @@ def catalogue(vocabularies):
         ("985.3.2", "Paysage", "XVIIIe siècle", None, "estampe", False),
     ]:
         work = Work.objects.create(
-            inventory_number=number, title=title, creation_date=date, is_public=public,
-            internal_notes=f"secret-{number}", acquisition_price=1234,
+            inventory_number=number,
+            title=title,
+            creation_date=date,
+            is_public=public,
+            internal_notes=f"secret-{number}",
+            acquisition_price=1234,
         )
         WorkDomain.objects.create(work=work, label=domain)
         if maker:
@@ -70,7 +82,11 @@ def listing(client, **params):
 def test_listing_is_ordered_by_inventory_number_and_hides_deleted_works(admin_client, catalogue):
     Work.objects.filter(inventory_number="2019.1.2").update(is_deleted=True)
     assert listing(admin_client) == ["985.3.2", "2019.1.1", "2019.1.10"]
-    assert listing(admin_client, ordering="-inventory_sort_key") == ["2019.1.10", "2019.1.1", "985.3.2"]
+    assert listing(admin_client, ordering="-inventory_sort_key") == [
+        "2019.1.10",
+        "2019.1.1",
+        "985.3.2",
+    ]
     assert listing(admin_client, is_deleted="true") == ["2019.1.2"]
 
 
@@ -97,7 +113,9 @@ def test_listing_flags_terms_outside_the_vocabularies(admin_client, catalogue):
     assert listing(admin_client, outside_vocabulary="true") == ["2019.1.2"]
 
 
-def test_listing_queries_do_not_grow_with_the_page(admin_client, catalogue, django_assert_max_num_queries):
+def test_listing_queries_do_not_grow_with_the_page(
+    admin_client, catalogue, django_assert_max_num_queries
+):
     for n in range(40):
         work = Work.objects.create(inventory_number=f"2020.1.{n}", title=f"Œuvre {n}")
         WorkDomain.objects.create(work=work, label="peinture")
@@ -108,8 +126,11 @@ def test_listing_queries_do_not_grow_with_the_page(admin_client, catalogue, djan
 
 def test_create_a_work_through_the_admin_allocates_its_ref(admin_client, vocabularies, museofile):
     data = work_form_data(
-        inventory_number="2024.3.1", title="Portrait de Marthe", creation_date="1893",
-        domains="Peinture", techniques="peinture à l'huile ; Toile",
+        inventory_number="2024.3.1",
+        title="Portrait de Marthe",
+        creation_date="1893",
+        domains="Peinture",
+        techniques="peinture à l'huile ; Toile",
     )
     response = admin_client.post(url(Work, "add"), data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
@@ -120,19 +141,26 @@ def test_create_a_work_through_the_admin_allocates_its_ref(admin_client, vocabul
     assert work.latest_revision is not None  # revisions are kept for works
 
 
-def test_controlled_fields_are_typed_as_in_joconde_and_flagged_when_outside(admin_client, catalogue):
+def test_controlled_fields_are_typed_as_in_joconde_and_flagged_when_outside(
+    admin_client, catalogue
+):
     work = catalogue["2019.1.1"]
     page = admin_client.get(url(Work, "edit", work.pk))
     assert page.context["form"]["domains"].value() == "peinture"
     kept = work.domains.get()
     data = work_form_data(
-        title=work.title, creation_date="1889",
+        title=work.title,
+        creation_date="1889",
         domains="dessin ; Peinture ; peinture ; gravure sur bois debout",
     )
     assert admin_client.post(url(Work, "edit", work.pk), data).status_code == 302
-    terms = list(work.domains.order_by("sort_order").values_list("label", "concept__pref_label", "pk"))
+    terms = list(
+        work.domains.order_by("sort_order").values_list("label", "concept__pref_label", "pk")
+    )
     assert [(label, concept) for label, concept, _pk in terms] == [
-        ("dessin", "dessin"), ("peinture", "peinture"), ("gravure sur bois debout", None),
+        ("dessin", "dessin"),
+        ("peinture", "peinture"),
+        ("gravure sur bois debout", None),
     ]
     assert terms[1][2] == kept.pk  # an unchanged term keeps its row
     page = admin_client.get(url(Work, "edit", work.pk))
@@ -210,7 +238,9 @@ def test_marking_a_work_deleted_needs_a_reason(admin_client, catalogue):
         ("Researcher", False, False, False),
     ],
 )
-def test_roles_reach_what_their_job_needs(client, make_user, catalogue, role, can_add, can_edit, sees_private):
+def test_roles_reach_what_their_job_needs(
+    client, make_user, catalogue, role, can_add, can_edit, sees_private
+):
     client.force_login(make_user(role))
     work = catalogue["2019.1.1"]
     assert client.get(url(Work, "list")).status_code == 200
@@ -222,7 +252,9 @@ def test_roles_reach_what_their_job_needs(client, make_user, catalogue, role, ca
     inspect = client.get(url(Work, "inspect", work.pk))
     assert inspect.status_code == 200
     assert ("secret-2019.1.1" in inspect.content.decode()) is sees_private
-    assert Work.snippet_viewset.permission_policy.user_has_permission(_user(client), "delete") is False
+    assert (
+        Work.snippet_viewset.permission_policy.user_has_permission(_user(client), "delete") is False
+    )
 
 
 def _user(client):
@@ -231,7 +263,9 @@ def _user(client):
     return get_user_model().objects.get(pk=client.session["_auth_user_id"])
 
 
-def test_a_documentalist_saving_a_work_keeps_the_prices_they_cannot_see(client, make_user, catalogue):
+def test_a_documentalist_saving_a_work_keeps_the_prices_they_cannot_see(
+    client, make_user, catalogue
+):
     client.force_login(make_user("Documentalist"))
     work = catalogue["2019.1.1"]
     Work.objects.filter(pk=work.pk).update(is_deleted=True, deletion_reason="doublon")

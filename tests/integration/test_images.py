@@ -21,7 +21,10 @@ ACCEPTED = {
 
 REFUSED = {
     "truncated_pillow_truncated-jpeg.jpg": ("corrupt_image", "damaged"),
-    "decompression-bomb_pillow_decompression-bomb.gif": ("decompression_bomb", "decompression bomb"),
+    "decompression-bomb_pillow_decompression-bomb.gif": (
+        "decompression_bomb",
+        "decompression bomb",
+    ),
 }
 
 
@@ -48,7 +51,9 @@ def test_the_pixel_limit_is_a_setting_and_its_message_gives_the_size(test_data, 
     with open(test_data / "images" / name, "rb") as f, pytest.raises(ValidationError) as error:
         check_image_file(f, name)
     assert error.value.code == "too_many_pixels"
-    assert "10001 × 10000" in error.value.messages[0] and "100 megapixels" in error.value.messages[0]
+    assert (
+        "10001 × 10000" in error.value.messages[0] and "100 megapixels" in error.value.messages[0]
+    )
     settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS = 128_000_000
     with open(test_data / "images" / name, "rb") as f:
         assert check_image_file(f, name).width == 10001
@@ -80,13 +85,21 @@ def test_the_admin_upload_keeps_credit_rights_and_publication(admin_client, test
     upload = SimpleUploadedFile(name, (test_data / "images" / name).read_bytes(), "image/jpeg")
     response = admin_client.post(
         reverse("wagtailimages:add"),
-        {"title": "Agnus Dei", "file": upload, "credit": "© Museo del Prado",
-         "rights": "public_domain", "is_public": "on"},
+        {
+            "title": "Agnus Dei",
+            "file": upload,
+            "credit": "© Museo del Prado",
+            "rights": "public_domain",
+            "is_public": "on",
+        },
     )
     assert response.status_code == 302
     image = CartelImage.objects.get()
     assert (image.credit, image.rights, image.is_public, image.width) == (
-        "© Museo del Prado", "public_domain", True, 1000,
+        "© Museo del Prado",
+        "public_domain",
+        True,
+        1000,
     )
 
 
@@ -95,7 +108,8 @@ def test_the_multiple_upload_refuses_a_truncated_photo_with_the_reason(admin_cli
     name = "truncated_pillow_truncated-jpeg.jpg"
     upload = SimpleUploadedFile(name, (test_data / "images" / name).read_bytes(), "image/jpeg")
     response = admin_client.post(
-        reverse("wagtailimages:add_multiple"), {"files[]": upload},
+        reverse("wagtailimages:add_multiple"),
+        {"files[]": upload},
         HTTP_X_REQUESTED_WITH="XMLHttpRequest",
     )
     payload = response.json()

@@ -5,18 +5,22 @@ its own transaction on top of them, so what a test changes is rolled back.
 """
 
 import re
-import shutil
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, transaction
 from django.db.models import Count
 
 from museum_collections.models import Concept, ConceptScheme, Work, WorkDomain
 from museum_collections.models.vocabularies import ConceptQuerySet
-from museum_collections.services.vocabularies import SCHEMES, smf_external_id
+from museum_collections.services.vocabularies import (
+    SCHEMES,
+    VocabularyLoadError,
+    load_scheme,
+    smf_external_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +34,7 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "demo" / "data" / "vocabularies
 EXPECTED_COUNTS = {
     "DOMN": 152,
     "DENO": 5233 - 13,  # canape/canapé, 5 x "daniel 1", cordiforme, courbe/courbé, modèle n°8,
-                        # type a/A, b/B, c/C, d/D
+    # type a/A, b/B, c/C, d/D
     "TECH": 3066,
     "PERI": 343,
     "EPOQ": 812,
@@ -51,15 +55,19 @@ TOTAL = sum(EXPECTED_COUNTS.values())  # 67,746
 
 @pytest.fixture(scope="module")
 def first_run(django_db_setup, django_db_blocker):
-    """Load every vocabulary once for the module; the command's output is returned."""
-    with django_db_blocker.unblock():
+    """Load every vocabulary once for the module; the command's output is returned.
+
+    The load happens in a transaction that stays open for the module (each test's own
+    transaction nests in it) and is rolled back at the end: deleting 70,000 committed
+    concepts would cost more than loading them.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
         out = StringIO()
         call_command("load_vocabularies", stdout=out)
         yield out.getvalue()
-        # One statement per table: the ORM's delete() would check every relation row by row.
-        with connection.cursor() as cursor:
-            for model in (Concept, ConceptScheme):
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        assert not Concept.objects.exists()
 
 
 def run(*args) -> str:
@@ -101,16 +109,18 @@ def replace(old, new):
     def change(text):
         assert text.count(old) == 1, old
         return text.replace(old, new)
+
     return change
 
 
 # --- The first load ----------------------------------------------------------------------------
 
+
 def test_every_scheme_has_the_concepts_of_its_file(first_run):
     counts = dict(
-        Concept.objects.values_list("scheme__code").annotate(n=Count("pk")).values_list(
-            "scheme__code", "n"
-        )
+        Concept.objects.values_list("scheme__code")
+        .annotate(n=Count("pk"))
+        .values_list("scheme__code", "n")
     )
     assert counts == EXPECTED_COUNTS
     assert TOTAL == 67746
@@ -137,11 +147,14 @@ def test_first_run_reports_each_scheme_and_the_totals(first_run):
 def test_schemes_are_described(first_run):
     domn = ConceptScheme.objects.get(code="DOMN")
     assert (domn.name, domn.source, domn.uri) == (
-        "Domaines", "OpenTheso th294", "http://data.culture.fr/thesaurus/resource/ark:/67717/T51"
+        "Domaines",
+        "OpenTheso th294",
+        "http://data.culture.fr/thesaurus/resource/ark:/67717/T51",
     )
     deno = ConceptScheme.objects.get(code="DENO")
     assert (deno.source, deno.uri) == (
-        "Lexique SMF, mai 2014", "http://data.culture.fr/thesaurus/resource/ark:/67717/T505"
+        "Lexique SMF, mai 2014",
+        "http://data.culture.fr/thesaurus/resource/ark:/67717/T505",
     )
     assert ConceptScheme.objects.get(code="STAT").uri == ""
     assert "Mise à jour mars 2012" in ConceptScheme.objects.get(code="LIEUX").description
@@ -150,19 +163,31 @@ def test_schemes_are_described(first_run):
 
 def test_broader_concepts_follow_the_indentation(first_run):
     assert lineage(concept("STAT", "achat après commande")) == [
-        "achat après commande", "achat", "mode d'acquisition", "statut juridique"
+        "achat après commande",
+        "achat",
+        "mode d'acquisition",
+        "statut juridique",
     ]
     # a "  - " bullet (lexepoq) and a level jump (lexdeno line 4613)
-    assert lineage(concept("EPOQ", "Kamose"))[:3] == ["Kamose", "XVIIe dynastie",
-                                                      "reconquête thébaine"]
+    assert lineage(concept("EPOQ", "Kamose"))[:3] == [
+        "Kamose",
+        "XVIIe dynastie",
+        "reconquête thébaine",
+    ]
     assert lineage(concept("DENO", "croix de Guerre")) == [
-        "croix de Guerre", "ordre étranger", "affixe d'ordre", "affixe"
+        "croix de Guerre",
+        "ordre étranger",
+        "affixe d'ordre",
+        "affixe",
     ]
     # th294: broader ids
     mineralogy = concept("DOMN", "minéralogie")
     assert mineralogy.external_id == "T51-166"
     assert lineage(mineralogy) == [
-        "minéralogie", "géologie", "sciences naturelles", "domaine disciplinaire"
+        "minéralogie",
+        "géologie",
+        "sciences naturelles",
+        "domaine disciplinaire",
     ]
     assert concept("DOMN", "domaine disciplinaire").broader is None
     assert Concept.objects.filter(scheme__code="REPR", broader=None).count() == 23
@@ -172,10 +197,16 @@ def test_external_ids_are_derived_from_the_path(first_run):
     kamose = concept("EPOQ", "Kamose")
     assert re.fullmatch(r"smf:[0-9a-f]{20}", kamose.external_id)
     assert kamose.external_id == smf_external_id((*lineage(kamose)[::-1],))
-    assert kamose.external_id == smf_external_id((
-        "Époque", "EGYPTE", "2e période intermédiaire", "reconquête thébaine", "XVIIe dynastie",
-        "kamose",
-    ))  # case and accents do not count
+    assert kamose.external_id == smf_external_id(
+        (
+            "Époque",
+            "EGYPTE",
+            "2e période intermédiaire",
+            "reconquête thébaine",
+            "XVIIe dynastie",
+            "kamose",
+        )
+    )  # case and accents do not count
 
 
 def test_homonyms_under_different_broader_terms_stay_apart(first_run):
@@ -196,7 +227,10 @@ def test_alternative_labels_from_equal_signs_and_employer_lines(first_run):
         scheme__code="STAT", pref_label="transfert de propriété de l'Etat à titre gratuit"
     ).exists()
     assert concept("DOMN", "médiéval").alt_labels == [
-        "Moyen Age", "Moyen-Age", "moyen âge", "moyen-âge"
+        "Moyen Age",
+        "Moyen-Age",
+        "moyen âge",
+        "moyen-âge",
     ]
 
 
@@ -218,26 +252,52 @@ def test_resolve_preferred_and_alternative_labels_ignoring_accents_and_case(firs
 
 
 def test_acquisition_modes_and_ownership_branches_for_the_work_form(first_run):
-    modes = set(Concept.objects.in_branch("STAT", "mode d'acquisition").values_list(
-        "pref_label", flat=True
-    ))
-    assert {"achat", "don", "donation", "legs", "dation", "échange", "saisie", "cession",
-            "achat en vente publique", "mode d'acquisition inconnu"} <= modes
+    modes = set(
+        Concept.objects.in_branch("STAT", "mode d'acquisition").values_list("pref_label", flat=True)
+    )
+    assert {
+        "achat",
+        "don",
+        "donation",
+        "legs",
+        "dation",
+        "échange",
+        "saisie",
+        "cession",
+        "achat en vente publique",
+        "mode d'acquisition inconnu",
+    } <= modes
     assert len(modes) == 40  # lexstat lines 14-54, less the EM line
-    owners = set(Concept.objects.in_branch("STAT", "statut de la propriété").values_list(
-        "pref_label", flat=True
-    ))
+    owners = set(
+        Concept.objects.in_branch("STAT", "statut de la propriété").values_list(
+            "pref_label", flat=True
+        )
+    )
     assert len(owners) == 18  # lexstat lines 65-82
-    assert {"propriété publique", "propriété de l'Etat", "propriété de la commune",
-            "propriété du département", "propriété privée"} <= owners
+    assert {
+        "propriété publique",
+        "propriété de l'Etat",
+        "propriété de la commune",
+        "propriété du département",
+        "propriété privée",
+    } <= owners
     assert not modes & owners
 
 
 # --- Running again ---------------------------------------------------------------------------
 
+
 def test_a_second_run_changes_nothing_and_says_so(first_run):
-    columns = ("pk", "scheme__code", "external_id", "pref_label", "alt_labels", "pref_key",
-               "alt_keys", "broader_id")
+    columns = (
+        "pk",
+        "scheme__code",
+        "external_id",
+        "pref_label",
+        "alt_labels",
+        "pref_key",
+        "alt_keys",
+        "broader_id",
+    )
     before = set(map(str, Concept.objects.values_list(*columns)))
     output = run()
     assert set(map(str, Concept.objects.values_list(*columns))) == before
@@ -252,18 +312,22 @@ def test_changed_labels_alt_labels_and_broader_are_updated(first_run, tmp_path):
     work = Work.objects.create(inventory_number="2019.1.1")
     domain = WorkDomain.objects.create(work=work, label="peinture")
     assert domain.concept.external_id == "T51-42"
-    data_dir = data_dir_with(tmp_path, {
-        "STAT": lambda text: (
-            text.replace("\t\tdation\n", "\t\tDation\n")  # same key: updated in place
-            .replace("\t protection = protection MH \n",
-                     "\t protection = protection MH = monument historique\n")
-            .replace("\t\t\tsaisie royale\n", "\t\t\tsaisie par ordre du roi\n")  # renamed
-        ),
-        "DOMN": lambda text: (
-            text.replace("T51-42;peinture;;T51-1", "T51-42;Peinture;;T51-1")
-            .replace("T51-62;balnéaire;;T51-46", "T51-62;balnéaire;;T51-61")  # moved
-        ),
-    })
+    data_dir = data_dir_with(
+        tmp_path,
+        {
+            "STAT": lambda text: (
+                text.replace("\t\tdation\n", "\t\tDation\n")  # same key: updated in place
+                .replace(
+                    "\t protection = protection MH \n",
+                    "\t protection = protection MH = monument historique\n",
+                )
+                .replace("\t\t\tsaisie royale\n", "\t\t\tsaisie par ordre du roi\n")  # renamed
+            ),
+            "DOMN": lambda text: text.replace(
+                "T51-42;peinture;;T51-1", "T51-42;Peinture;;T51-1"
+            ).replace("T51-62;balnéaire;;T51-46", "T51-62;balnéaire;;T51-61"),  # moved
+        },
+    )
     output = run("--data-dir", str(data_dir), "--only", "stat,DOMN")
 
     assert re.search(r"DOMN .* 0 created, 2 updated, 150 unchanged, 0 missing", output)
@@ -286,14 +350,19 @@ def test_changed_labels_alt_labels_and_broader_are_updated(first_run, tmp_path):
 
 # --- Errors ----------------------------------------------------------------------------------
 
+
 def test_a_malformed_file_rolls_back_its_scheme_only_and_fails_at_the_end(first_run, tmp_path):
-    data_dir = data_dir_with(tmp_path, {
-        "STAT": replace("\t\tdation\n", "\t\tDation\n"),
-        "GENE": lambda text: (
-            text.replace("\t commande\n", "\t Commande\n")  # would be an update, line 8
-            .replace("\t pochade\n", "\t pochade = \n")  # line 67: an empty form
-        ),
-    })
+    data_dir = data_dir_with(
+        tmp_path,
+        {
+            "STAT": replace("\t\tdation\n", "\t\tDation\n"),
+            "GENE": lambda text: text.replace(
+                "\t commande\n", "\t Commande\n"
+            ).replace(  # would be an update, line 8
+                "\t pochade\n", "\t pochade = \n"
+            ),  # line 70: an empty form
+        },
+    )
     with pytest.raises(CommandError) as error:
         run("--data-dir", str(data_dir), "--only", "GENE,STAT")
     message = str(error.value)
@@ -306,9 +375,12 @@ def test_a_malformed_file_rolls_back_its_scheme_only_and_fails_at_the_end(first_
 
 
 def test_a_database_error_while_writing_rolls_the_scheme_back(first_run, tmp_path, monkeypatch):
-    data_dir = data_dir_with(tmp_path, {
-        "STAT": lambda text: text.replace("\t\tdation\n", "\t\tDation\n\t\tpréemption\n"),
-    })
+    data_dir = data_dir_with(
+        tmp_path,
+        {
+            "STAT": lambda text: text.replace("\t\tdation\n", "\t\tDation\n\t\tpréemption\n"),
+        },
+    )
 
     def fail(*args, **kwargs):
         raise DatabaseError("disk full")
@@ -316,11 +388,64 @@ def test_a_database_error_while_writing_rolls_the_scheme_back(first_run, tmp_pat
     monkeypatch.setattr(ConceptQuerySet, "bulk_update", fail)  # after the new concept is created
     out = StringIO()
     with pytest.raises(CommandError, match="STAT: disk full"):
-        call_command("load_vocabularies", "--data-dir", str(data_dir), "--only", "STAT",
-                     stdout=out)
+        call_command("load_vocabularies", "--data-dir", str(data_dir), "--only", "STAT", stdout=out)
     assert "FAILED, nothing written: disk full" in out.getvalue()
     assert not Concept.objects.filter(scheme__code="STAT", pref_label="préemption").exists()
     assert concept("STAT", "dation")
+
+
+def test_forms_not_to_be_used_lead_to_their_term(first_run, tmp_path):
+    path = tmp_path / "lexgene.txt"
+    path.write_text(
+        "Liste des stades de création\n\nMise à jour mai 2014\n\n"
+        "contexte de création\n"
+        "\t<circonstance de création>\n"
+        "\t\tcommande publique\n"
+        "\tcommande\n"
+        "\t\tcommande d'État/0\tEM commande\n",
+        encoding="utf-8",
+    )
+    result = load_scheme("GENE", path)
+    assert (result.created, result.updated, result.unchanged) == (1, 2, 0)
+    assert len(result.missing) == 145 - 2
+    context = concept("GENE", "contexte de création")
+    assert context.alt_labels == ["circonstance de création"]
+    assert concept("GENE", "commande publique").broader == context
+    assert Concept.objects.resolve("GENE", "Commande d'Etat").pref_label == "commande"
+
+    path.write_text(
+        "contexte de création\n\tcommande\n\t\tcommande d'État/0\tEM commandes\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        VocabularyLoadError,
+        match=(
+            "lexgene.txt, line 3: “commande d'État” says to use “commandes”, which is not a term"
+        ),
+    ):
+        load_scheme("GENE", path)
+
+
+@pytest.mark.parametrize(
+    ("rows", "problem"),
+    [
+        (
+            "T1;a;;\nT2;b;;T9\n",
+            "th.csv, line 3: the broader concept “T9” of “b” is not in the file",
+        ),
+        (
+            "T1;a;;T2\nT2;b;;T1\n",
+            "th.csv, line 2: “a” is its own broader concept through T1 → T2 → T1",
+        ),
+        ("T1;a;;\nT1;b;;\n", "th.csv, line 3: the id “T1” was already used on line 2"),
+    ],
+)
+def test_opentheso_file_errors(first_run, tmp_path, rows, problem):
+    path = tmp_path / "th.csv"
+    path.write_text("id;prefLabel;altLabels;broader_id\n" + rows, encoding="utf-8")
+    with pytest.raises(VocabularyLoadError) as error:
+        load_scheme("DOMN", path)
+    assert str(error.value).startswith(problem)
+    assert Concept.objects.filter(scheme__code="DOMN").count() == 152
 
 
 def test_strict_mode_refuses_the_level_jumps_of_the_real_files(first_run):
@@ -341,6 +466,7 @@ def test_unknown_codes_and_missing_files(first_run, tmp_path):
 
 # --- Terms typed before the vocabulary was there ------------------------------------------------
 
+
 def test_terms_typed_before_the_vocabulary_are_linked_after_loading(first_run):
     Concept.objects.filter(scheme__code="DOMN").delete()
     work = Work.objects.create(inventory_number="2019.1.1")
@@ -360,3 +486,38 @@ def test_terms_typed_before_the_vocabulary_are_linked_after_loading(first_run):
     assert painting.concept.external_id == "T51-42"
     assert (middle_ages.label, middle_ages.concept.external_id) == ("médiéval", "T51-81")
     assert unknown.concept is None
+
+
+def test_materials_and_techniques_resolve_in_their_own_branch():
+    """TECH has the material “bronze” and the technique “bronzé”: one key, two concepts."""
+    from museum_collections.models import WorkMaterial, WorkTechnique
+
+    call_command("load_vocabularies", "--only", "TECH", data_dir=DATA_DIR, stdout=StringIO())
+    work = Work.objects.create(inventory_number="2019.1.1")
+    material = WorkMaterial.objects.create(work=work, label="Bronze")
+    technique = WorkTechnique.objects.create(work=work, label="bronzé")
+    assert (material.label, material.concept.branch_key) == (
+        "bronze",
+        "materiau d'origine minerale",
+    )
+    assert technique.label == "bronzé" and technique.concept.branch_key.startswith("technique")
+
+
+def test_suggestions_while_typing_come_from_the_vocabulary(client, django_user_model):
+    call_command("load_vocabularies", "--only", "DENO,TECH", data_dir=DATA_DIR, stdout=StringIO())
+    user = django_user_model.objects.create_user("reg", password="pw")
+    from museum_collections.roles import role_group
+
+    user.groups.add(role_group("Registrar"))
+    suggest = "/admin/collections/terms/"
+    assert client.get(suggest, {"scheme": "DENO", "q": "tableau"}).status_code == 302  # login first
+    client.force_login(user)
+    results = client.get(suggest, {"scheme": "DENO", "q": "Tablea"}).json()["results"]
+    assert results[0] == "tableau" and all(label.startswith("tablea") for label in results)
+    # an alternative label leads to its preferred one, accents and case ignored
+    assert client.get(suggest, {"scheme": "DENO", "q": "CANAPÉ"}).json()["results"] == ["canape"]
+    material = client.get(suggest, {"scheme": "TECH", "q": "bronz", "branch": "matériau"})
+    technique = client.get(suggest, {"scheme": "TECH", "q": "bronz", "branch": "technique"})
+    assert material.json()["results"][0] == "bronze"
+    assert technique.json()["results"][0] == "bronzé"
+    assert client.get(suggest, {"scheme": "DENO", "q": "t"}).json()["results"] == []

@@ -13,9 +13,13 @@ pytestmark = pytest.mark.django_db
 
 def test_life_dates_are_kept_as_written_with_years_for_sorting():
     denis = Person.objects.create(
-        name="Maurice Denis", surname="Denis", forenames="Maurice",
-        birth_date="25 novembre 1870", birth_place="Granville",
-        death_date="13 novembre 1943", death_place="Paris",
+        name="Maurice Denis",
+        surname="Denis",
+        forenames="Maurice",
+        birth_date="25 novembre 1870",
+        birth_place="Granville",
+        death_date="13 novembre 1943",
+        death_place="Paris",
     )
     assert (denis.birth_year, denis.death_year) == (1870, 1943)
     assert denis.joconde_name == "DENIS Maurice"
@@ -49,10 +53,16 @@ def test_an_authority_identifier_points_to_one_record_only():
 
 @pytest.fixture
 def duplicates():
-    keep = Person.objects.create(name="Maurice Denis", surname="Denis", forenames="Maurice",
-                                 wikidata_id="Q312602")
-    dup = Person.objects.create(name="M. Denis", ulan_id="500009365", birth_date="1870",
-                                death_place="Paris", private_notes="vu au salon")
+    keep = Person.objects.create(
+        name="Maurice Denis", surname="Denis", forenames="Maurice", wikidata_id="Q312602"
+    )
+    dup = Person.objects.create(
+        name="M. Denis",
+        ulan_id="500009365",
+        birth_date="1870",
+        death_place="Paris",
+        private_notes="vu au salon",
+    )
     PersonName.objects.create(person=dup, name="Nabi aux belles icônes", kind="pseudonym")
     painting = Work.objects.create(inventory_number="2019.1.1", acquisition_source=dup)
     drawing = Work.objects.create(inventory_number="2019.1.2")
@@ -79,7 +89,9 @@ def test_merge_moves_every_link_and_keeps_names_and_identifiers(duplicates, admi
         ("M. Denis", "merged"),
     }
     assert Work.objects.get(pk=painting.pk).acquisition_source == keep
-    assert list(painting.makers.values_list("person__name", "role")) == [("Maurice Denis", "peintre")]
+    assert list(painting.makers.values_list("person__name", "role")) == [
+        ("Maurice Denis", "peintre")
+    ]
     assert list(drawing.makers.values_list("person__name", flat=True)) == ["Maurice Denis"]
     assert dup.canonical == keep
     assert list(Person.objects.active()) == [keep]

@@ -42,8 +42,11 @@ def test_what_the_museum_keeps_private_is_never_public(label, field):
 
 def test_a_public_record_carries_no_private_value():
     donor = Person.objects.create(
-        name="Jeanne Donatrice", address="12 rue Secrète, Paris", email="jeanne@example.org",
-        phone="+33 1 23 45 67 89", private_notes="souhaite l'anonymat",
+        name="Jeanne Donatrice",
+        address="12 rue Secrète, Paris",
+        email="jeanne@example.org",
+        phone="+33 1 23 45 67 89",
+        private_notes="souhaite l'anonymat",
     )
     work = Work.objects.create(
         inventory_number="2019.1.1",

@@ -65,14 +65,18 @@ def test_the_inventory_number_cannot_be_rewritten_and_the_message_says_what_to_d
     assert Work.objects.get(pk=work.pk).inventory_number == "2019.1.1"
 
 
-@pytest.mark.parametrize("column, value", [("inventory_number", "2019.9.9"), ("joconde_ref", "M9999000001")])
+@pytest.mark.parametrize(
+    "column, value", [("inventory_number", "2019.9.9"), ("joconde_ref", "M9999000001")]
+)
 def test_the_database_refuses_rewriting_identifiers_by_bulk_update(column, value):
     work = Work.objects.create(inventory_number="2019.1.1")
     with pytest.raises(IntegrityError, match="never rewritten"), transaction.atomic():
         Work.objects.filter(pk=work.pk).update(**{column: value})
     with pytest.raises(IntegrityError, match="never rewritten"), transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE collections_work SET {column} = %s WHERE id = %s", [value, work.pk])
+            cursor.execute(
+                f"UPDATE collections_work SET {column} = %s WHERE id = %s", [value, work.pk]
+            )
     work.refresh_from_db()
     assert work.inventory_number == "2019.1.1"
     # Other columns stay editable by bulk update.
@@ -96,8 +100,18 @@ def test_works_are_never_deleted_but_annotated():
 
 def test_listing_order_follows_inventory_numbers_not_text():
     numbers = [
-        "985.3.2", "999.1.1", "2000.1.1", "2019.1.2", "2019.1.10", "2019.1.1.1", "2019.2.1",
-        "D.2005.3.1", "INV 5016", "INV 16000", "RF 2125", "RF 12000",
+        "985.3.2",
+        "999.1.1",
+        "2000.1.1",
+        "2019.1.2",
+        "2019.1.10",
+        "2019.1.1.1",
+        "2019.2.1",
+        "D.2005.3.1",
+        "INV 5016",
+        "INV 16000",
+        "RF 2125",
+        "RF 12000",
     ]
     shuffled = numbers[:]
     random.Random(4).shuffle(shuffled)
@@ -105,8 +119,18 @@ def test_listing_order_follows_inventory_numbers_not_text():
         Work.objects.create(inventory_number=number)
     ordered = list(Work.objects.values_list("inventory_number", flat=True))
     assert ordered == [
-        "985.3.2", "999.1.1", "2000.1.1", "2019.1.1.1", "2019.1.2", "2019.1.10", "2019.2.1",
-        "D.2005.3.1", "INV 5016", "INV 16000", "RF 2125", "RF 12000",
+        "985.3.2",
+        "999.1.1",
+        "2000.1.1",
+        "2019.1.1.1",
+        "2019.1.2",
+        "2019.1.10",
+        "2019.2.1",
+        "D.2005.3.1",
+        "INV 5016",
+        "INV 16000",
+        "RF 2125",
+        "RF 12000",
     ]
 
 
@@ -129,8 +153,10 @@ def test_creation_date_is_kept_as_written_and_normalised(written, years, approxi
 
 def test_unparsed_dates_keep_the_years_a_cataloguer_typed():
     work = Work.objects.create(
-        inventory_number="2019.1.1", creation_date="sous le règne de Louis XV",
-        creation_year_from=1715, creation_year_to=1774,
+        inventory_number="2019.1.1",
+        creation_date="sous le règne de Louis XV",
+        creation_year_from=1715,
+        creation_year_to=1774,
     )
     work.refresh_from_db()
     assert (work.creation_year_from, work.creation_year_to) == (1715, 1774)
@@ -151,12 +177,15 @@ def test_terms_link_to_their_concept_and_values_outside_are_flagged(vocabularies
 def test_alternative_labels_lead_to_the_preferred_label(vocabularies):
     work = Work.objects.create(inventory_number="2019.1.1")
     person = Person.objects.create(name="Maurice Denis", surname="Denis", forenames="Maurice")
-    maker = WorkMaker.objects.create(work=work, person=person, role="ateliers", qualifier="attribué à")
+    maker = WorkMaker.objects.create(
+        work=work, person=person, role="ateliers", qualifier="attribué à"
+    )
     assert maker.role == "atelier" and maker.role_concept is not None
     assert maker.display == "attribué à Maurice Denis (atelier)"
     assert maker.joconde_display == "DENIS Maurice (attribué à, atelier)"
-    mark = Inscription.objects.create(work=work, kind="Signé", position="en bas à droite",
-                                      transcription="MAUD")
+    mark = Inscription.objects.create(
+        work=work, kind="Signé", position="en bas à droite", transcription="MAUD"
+    )
     assert mark.kind == "signature"
     assert mark.display == "signature (en bas à droite) : MAUD"
 
@@ -164,8 +193,9 @@ def test_alternative_labels_lead_to_the_preferred_label(vocabularies):
 def test_dimensions_display_as_joconde_wants_with_a_decimal_point():
     work = Work.objects.create(inventory_number="2019.1.1", dimensions_note="cadre non mesuré")
     Dimension.objects.create(work=work, kind="height", value="61.00", unit="cm", sort_order=0)
-    Dimension.objects.create(work=work, kind="width", value="50.5", unit="cm", sort_order=1,
-                             part="avec cadre")
+    Dimension.objects.create(
+        work=work, kind="width", value="50.5", unit="cm", sort_order=1, part="avec cadre"
+    )
     assert work.dimensions_display == "H. 61 cm ; l. 50.5 cm (avec cadre) ; cadre non mesuré"
 
 
@@ -198,7 +228,10 @@ def test_one_primary_image_per_work_and_the_flag_moves(test_data):
 
     work = Work.objects.create(inventory_number="2019.1.1")
     images = []
-    for name in ("progressive_zurbaran_agnus-dei.jpg", "png-alpha_tiepolo_allegory-with-venus-and-time.png"):
+    for name in (
+        "progressive_zurbaran_agnus-dei.jpg",
+        "png-alpha_tiepolo_allegory-with-venus-and-time.png",
+    ):
         with open(test_data / "images" / name, "rb") as f:
             image = CartelImage(title=name, file=ImageFile(f, name=name))
             image.save()

@@ -25,6 +25,7 @@ def labels(entries):
 
 # --- Header ------------------------------------------------------------------------------
 
+
 def test_header_lines_and_explanatory_notes_are_not_terms():
     # lexdomn.txt, lines 1-19
     text = (
@@ -46,7 +47,8 @@ def test_header_lines_and_explanatory_notes_are_not_terms():
     ]
     assert entries[0].flags == {"heading"} and entries[0].line == 13
     assert notes[:3] == [
-        "Liste des domaines", "Mise à jour mai 2014",
+        "Liste des domaines",
+        "Mise à jour mai 2014",
         "Les termes entre <>, et en gras, ne sont pas à utiliser",
     ]
     assert len(notes) == 6
@@ -65,18 +67,24 @@ def test_a_note_paragraph_continues_without_a_colon_and_the_list_starts_after_it
 
 def test_subtitle_in_parentheses_and_a_leading_blank_line():
     # lexperi.txt lines 1-7, lexstat.txt lines 1-6
-    assert labels(parse(
-        "Liste des datations en siècle ou millénaire\n"
-        "(périodes de création, d'exécution et d'utilisation)\n\n"
-        "Mise à jour mai 2014\n\n\n35e millénaire av JC\n"
-    )) == [("35e millénaire av JC", ())]
-    assert parse(
-        "\nListe des termes autorisés du statut juridique de l'objet\n\n"
-        "Mise à jour mai 2014\n\nstatut juridique\n"
-    )[0].line == 6
+    assert labels(
+        parse(
+            "Liste des datations en siècle ou millénaire\n"
+            "(périodes de création, d'exécution et d'utilisation)\n\n"
+            "Mise à jour mai 2014\n\n\n35e millénaire av JC\n"
+        )
+    ) == [("35e millénaire av JC", ())]
+    assert (
+        parse(
+            "\nListe des termes autorisés du statut juridique de l'objet\n\n"
+            "Mise à jour mai 2014\n\nstatut juridique\n"
+        )[0].line
+        == 6
+    )
 
 
 # --- Indentation -------------------------------------------------------------------------
+
 
 def test_levels_count_tabs_and_ignore_spaces_mixed_with_them():
     # lexrepr.txt, lines 8-12 (" thèmes" then "\t \t" ...), lexgene.txt "\t bon à tirer"
@@ -90,7 +98,10 @@ def test_levels_count_tabs_and_ignore_spaces_mixed_with_them():
     )
     assert [entry.depth for entry in entries] == [0, 1, 2, 3, 4, 1]
     assert entries[4].path == (
-        "thèmes", "genre de la représentation", "genre iconographique", "représentation humaine"
+        "thèmes",
+        "genre de la représentation",
+        "genre iconographique",
+        "représentation humaine",
     )
     assert entries[-1].path == ("thèmes",)
 
@@ -101,9 +112,7 @@ def test_blank_lines_do_not_close_a_branch():
         "statut juridique\n\tpropriété publique\n\t\tpropriété du territoire\n\n"
         "mode de dépôt - affectation - attribution\n\n\n\t affectation = affecté \n"
     )
-    assert labels(entries)[-1] == (
-        "affectation", ("mode de dépôt - affectation - attribution",)
-    )
+    assert labels(entries)[-1] == ("affectation", ("mode de dépôt - affectation - attribution",))
     assert entries[-1].alt_labels == ("affecté",)
 
 
@@ -131,8 +140,10 @@ def test_bullet_before_the_tabs_and_double_dash():
     )
     assert labels(entries)[-2:] == [
         ("Appolodore", ("auteur titre", "oeuvre antique", "oeuvre grecque antique")),
-        ("Bibliothèque", ("auteur titre", "oeuvre antique", "oeuvre grecque antique",
-                          "Appolodore")),
+        (
+            "Bibliothèque",
+            ("auteur titre", "oeuvre antique", "oeuvre grecque antique", "Appolodore"),
+        ),
     ]
     # lexrepr.txt, lines 970-973: a label never starts with a hyphen
     entries = parse("la nature\n\tle temps\n\t\tmois\n\t\t\tles douze mois\n\t\t  - -janv\n")
@@ -170,6 +181,7 @@ def test_a_level_jump_is_read_as_an_outline_and_reported():
 
 # --- Forms ---------------------------------------------------------------------------------
 
+
 def test_equal_signs_give_the_preferred_label_then_alternative_labels():
     # lexlieux.txt line 9, lexrepr.txt with trailing space, lexdomn.txt double space
     entries = parse(
@@ -199,12 +211,14 @@ def test_employer_line_is_a_non_preferred_form_of_another_term():
     )
     em = entries[3]
     assert (em.label, em.preferred, em.use) == (
-        "transfert de propriété de l'Etat à titre gratuit", False,
+        "transfert de propriété de l'Etat à titre gratuit",
+        False,
         "transfert de propriété de l'Etat",
     )
     assert em.path == ("statut juridique", "mode d'acquisition") and em.flags == {"use"}
     assert entries[2].alt_labels == (
-        "transfert", "transfert de propriété de l'Etat à titre gratuit"
+        "transfert",
+        "transfert de propriété de l'Etat à titre gratuit",
     )
     assert entries[4].path == ("statut juridique", "mode d'acquisition")
 
@@ -212,7 +226,9 @@ def test_employer_line_is_a_non_preferred_form_of_another_term():
 def test_bracketed_form_is_not_preferred_and_transparent_for_its_children():
     entries = parse("arts\n\t<arts graphiques>\n\t\tdessin\n\tpeinture\n")
     assert (entries[1].label, entries[1].preferred, entries[1].use) == (
-        "arts graphiques", False, None
+        "arts graphiques",
+        False,
+        None,
     )
     assert entries[1].flags == {"avoid"}
     assert labels(entries)[2:] == [("dessin", ("arts",)), ("peinture", ("arts",))]
@@ -223,7 +239,7 @@ def test_roman_numerals_sort_prefixes_stray_quotes_and_trailing_columns():
     entries = parse(
         "IV domaine disciplinaire\n"  # lexdomn.txt line 139
         "01 oeuvre reproduite\n"  # lexgene.txt line 131
-        "\"; ROUBION-CARTERET Marie\"\n"  # lexautr.txt line 26851
+        '"; ROUBION-CARTERET Marie"\n'  # lexautr.txt line 26851
         "C A B\n"  # lexautr.txt line 4734: capitals are initials, not a numeral
         "\tDy 5\t\t\t  -1\n"  # lexdeno.txt line 4721
         "01-juin\n"  # lexautr.txt line 16130: kept as written
@@ -247,17 +263,21 @@ def test_question_mark_affix_is_a_term():
 
 # --- Errors ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "line", "code"), [
-    ("\tpeinture\n", 1, "orphan"),
-    ("Liste des domaines\n\n\t\tpeinture\n", 3, "orphan"),
-    ("peinture\n\thuile = \n", 2, "empty_label"),
-    ("peinture\n\t= huile\n", 2, "empty_label"),
-    ("peinture\n\thuile =  = toile\n", 2, "empty_label"),
-    ("peinture\n\t<huile\n", 2, "brackets"),
-    ("peinture\n\t<huile> = toile\n", 2, "brackets"),
-    ("peinture\n\t<>\n", 2, "empty_label"),
-    ("peinture\n\thuile/0\tEM \n", 2, "empty_use"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "line", "code"),
+    [
+        ("\tpeinture\n", 1, "orphan"),
+        ("Liste des domaines\n\n\t\tpeinture\n", 3, "orphan"),
+        ("peinture\n\thuile = \n", 2, "empty_label"),
+        ("peinture\n\t= huile\n", 2, "empty_label"),
+        ("peinture\n\thuile =  = toile\n", 2, "empty_label"),
+        ("peinture\n\t<huile\n", 2, "brackets"),
+        ("peinture\n\t<huile> = toile\n", 2, "brackets"),
+        ("peinture\n\t<>\n", 2, "empty_label"),
+        ("peinture\n\thuile/0\tEM \n", 2, "empty_use"),
+    ],
+)
 def test_malformed_lines_raise_with_the_line_number(text, line, code):
     with pytest.raises(LexiconError) as error:
         parse(text)
@@ -293,17 +313,26 @@ def test_bytes_with_bom_and_crlf():
 
 # term lines = non-blank lines from the first term on: `tail -n +FIRST lexX.txt | grep -c '\S'`
 REAL_FILES = {
-    "lexautr.txt": (7, 32379), "lexautrole.txt": (6, 231), "lexdecv.txt": (7, 2683),
-    "lexdeno.txt": (6, 5233), "lexdomn.txt": (17, 142), "lexecol.txt": (6, 447),
-    "lexepoq.txt": (5, 812), "lexgene.txt": (6, 145), "lexinsc.txt": (5, 260),
-    "lexlieux.txt": (6, 3310), "lexperi.txt": (7, 343), "lexrepr.txt": (8, 15652),
-    "lexsrep.txt": (5, 1762), "lexstat.txt": (6, 89), "lextech.txt": (6, 3066),
+    "lexautr.txt": (7, 32379),
+    "lexautrole.txt": (6, 231),
+    "lexdecv.txt": (7, 2683),
+    "lexdeno.txt": (6, 5233),
+    "lexdomn.txt": (17, 142),
+    "lexecol.txt": (6, 447),
+    "lexepoq.txt": (5, 812),
+    "lexgene.txt": (6, 145),
+    "lexinsc.txt": (5, 260),
+    "lexlieux.txt": (6, 3310),
+    "lexperi.txt": (7, 343),
+    "lexrepr.txt": (8, 15652),
+    "lexsrep.txt": (5, 1762),
+    "lexstat.txt": (6, 89),
+    "lextech.txt": (6, 3066),
     "lexutil.txt": (6, 1242),
 }
 REAL_WARNINGS = {
-    "lexdeno.txt": [(4613, "level_skip"), (4658, "misaligned")] + [
-        (line, "trailing_text") for line in (4686, 4716, 4721, 4771, 4779, 4782, 4919, 4922, 4926)
-    ],
+    "lexdeno.txt": [(4613, "level_skip"), (4658, "misaligned")]
+    + [(line, "trailing_text") for line in (4686, 4716, 4721, 4771, 4779, 4782, 4919, 4922, 4926)],
     "lexperi.txt": [(204, "level_skip"), (267, "misaligned")],
     "lexrepr.txt": [(13004, "level_skip"), (13005, "misaligned")],
 }
@@ -326,6 +355,7 @@ def test_every_line_of_the_real_files_is_read(name):
 
 # --- OpenTheso CSV -----------------------------------------------------------------------------
 
+
 def test_opentheso_export_splits_alternative_labels_on_pipes():
     concepts = list(opentheso_csv.iter_concepts(opentheso_csv.read_lines(TH294), "th294"))
     assert len(concepts) == 152  # `tail -n +2 th294-DOMN-concepts.csv | grep -c .`
@@ -335,12 +365,15 @@ def test_opentheso_export_splits_alternative_labels_on_pipes():
     assert by_id["T51-1"].broader_id is None and by_id["T51-1"].alt_labels == ()
 
 
-@pytest.mark.parametrize(("text", "line", "code"), [
-    ("id,prefLabel,altLabels,broader_id\n", 1, "header"),
-    ("id;prefLabel;altLabels;broader_id\nT1;a;;\nT1;b;;\n", 3, "duplicate"),
-    ("id;prefLabel;altLabels;broader_id\nT1;a;;;\n", 2, "columns"),
-    ("id;prefLabel;altLabels;broader_id\nT1;;;\n", 2, "empty"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "code"),
+    [
+        ("id,prefLabel,altLabels,broader_id\n", 1, "header"),
+        ("id;prefLabel;altLabels;broader_id\nT1;a;;\nT1;b;;\n", 3, "duplicate"),
+        ("id;prefLabel;altLabels;broader_id\nT1;a;;;\n", 2, "columns"),
+        ("id;prefLabel;altLabels;broader_id\nT1;;;\n", 2, "empty"),
+    ],
+)
 def test_opentheso_malformed(text, line, code):
     with pytest.raises(opentheso_csv.OpenthesoError) as error:
         list(opentheso_csv.iter_concepts(text.splitlines(keepends=True), "th.csv"))

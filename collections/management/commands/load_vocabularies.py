@@ -12,24 +12,29 @@ from ...services.vocabularies import SCHEMES, VocabularyLoadError, load_scheme, 
 
 
 class Command(BaseCommand):
-    help = _(
-        "Load or update the Joconde controlled vocabularies (SMF lexicons of May 2014 and the "
-        "OpenTheso DOMN list). Safe to run again: only what changed is written."
-    )
+    @property
+    def help(self):  # translated when asked for, in the language active then
+        return _(
+            "Load or update the Joconde controlled vocabularies (SMF lexicons of May 2014 and "
+            "the OpenTheso DOMN list). Safe to run again: only what changed is written."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--data-dir", type=Path,
+            "--data-dir",
+            type=Path,
             default=Path(settings.BASE_DIR) / "demo" / "data" / "vocabularies",
             help=_("Folder holding thesaurus-smf-2014/ and thesaurus-opentheso/."),
         )
         parser.add_argument(
-            "--only", default="",
+            "--only",
+            default="",
             help=_("Comma-separated scheme codes to load (default: all): %(codes)s.")
             % {"codes": ", ".join(SCHEMES)},
         )
         parser.add_argument(
-            "--strict", action="store_true",
+            "--strict",
+            action="store_true",
             help=_("Treat warnings (indentation jumps, merged duplicates, …) as errors."),
         )
 
@@ -43,18 +48,20 @@ class Command(BaseCommand):
         results, failures = [], {}
         for code in codes:
             spec = SCHEMES[code]
-            self.stdout.write(f"{code:<8} {Path(spec.filename).name:<28} ", ending="")
-            self.stdout.flush()
+            heading = f"{code:<8} {Path(spec.filename).name:<28} "
             try:
                 result = load_scheme(code, data_dir / spec.filename, strict=strict)
             except (VocabularyLoadError, DatabaseError) as error:
                 # The scheme's transaction was rolled back: go on with the others.
                 failures[code] = str(error)
-                self.stdout.write(self.style.ERROR(_("FAILED, nothing written: %(error)s")
-                                                   % {"error": error}))
+                self.stdout.write(
+                    heading
+                    + self.style.ERROR(_("FAILED, nothing written: %(error)s") % {"error": error})
+                )
                 continue
             results.append(result)
-            self._report(result, verbosity)
+            if verbosity:
+                self._report(heading, result, verbosity)
 
         linked = relink_terms()
         created = sum(result.created for result in results)
@@ -63,27 +70,35 @@ class Command(BaseCommand):
         missing = sum(len(result.missing) for result in results)
         elapsed = time.perf_counter() - started
         self.stdout.write(
-            _("Total: %(total)s concepts in %(schemes)s schemes: %(created)s created, "
-              "%(updated)s updated, %(unchanged)s unchanged, %(missing)s missing, "
-              "in %(seconds).1f s.")
+            _(
+                "Total: %(total)s concepts in %(schemes)s schemes: %(created)s created, "
+                "%(updated)s updated, %(unchanged)s unchanged, %(missing)s missing, "
+                "in %(seconds).1f s."
+            )
             % {
-                "total": created + updated + unchanged, "schemes": len(results),
-                "created": created, "updated": updated, "unchanged": unchanged,
-                "missing": missing, "seconds": elapsed,
+                "total": created + updated + unchanged,
+                "schemes": len(results),
+                "created": created,
+                "updated": updated,
+                "unchanged": unchanged,
+                "missing": missing,
+                "seconds": elapsed,
             }
         )
         if results and not any(result.changed for result in results):
             self.stdout.write(_("Nothing changed: the vocabularies were already up to date."))
-        self.stdout.write(
-            _("Work terms newly linked to a concept: %(count)s.") % {"count": linked}
-        )
+        self.stdout.write(_("Work terms newly linked to a concept: %(count)s.") % {"count": linked})
         if failures:
             raise CommandError(
-                _("%(failed)s of %(count)s vocabularies could not be loaded and were left as "
-                  "they were (%(codes)s). Correct the files, then run the command again, e.g. "
-                  "with --only %(codes_arg)s.\n%(details)s")
+                _(
+                    "%(failed)s of %(count)s vocabularies could not be loaded and were left as "
+                    "they were (%(codes)s). Correct the files, then run the command again, e.g. "
+                    "with --only %(codes_arg)s.\n%(details)s"
+                )
                 % {
-                    "failed": len(failures), "count": len(codes), "codes": ", ".join(failures),
+                    "failed": len(failures),
+                    "count": len(codes),
+                    "codes": ", ".join(failures),
                     "codes_arg": ",".join(failures),
                     "details": "\n".join(f"{code}: {error}" for code, error in failures.items()),
                 }
@@ -101,36 +116,51 @@ class Command(BaseCommand):
             )
         return [code for code in SCHEMES if code in wanted]  # the load order, whatever was typed
 
-    def _report(self, result, verbosity):
+    def _report(self, heading, result, verbosity):
         if result.changed:
-            line = _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
-                     "%(missing)s missing")
+            line = _(
+                "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                "%(missing)s missing"
+            )
         else:
             line = _("nothing to change (%(unchanged)s unchanged, %(missing)s missing)")
         line = line % {
-            "created": result.created, "updated": result.updated,
-            "unchanged": result.unchanged, "missing": len(result.missing),
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "missing": len(result.missing),
         }
         self.stdout.write(
-            line + _(" — %(seconds).2f s, %(rate)s concepts/s")
+            heading
+            + line
+            + _(" — %(seconds).2f s, %(rate)s concepts/s")
             % {"seconds": result.seconds, "rate": f"{result.rate:.0f}"}
         )
         if result.relabelled_terms:
-            self.stdout.write("    " + _("%(count)s work terms took the new labels.")
-                              % {"count": result.relabelled_terms})
+            self.stdout.write(
+                "    "
+                + _("%(count)s work terms took the new labels.")
+                % {"count": result.relabelled_terms}
+            )
         if result.missing:
             shown = result.missing if verbosity > 1 else result.missing[:5]
             more = "" if len(shown) == len(result.missing) else " …"
-            self.stdout.write("    " + self.style.WARNING(
-                _("No longer in the file, kept (works may use them): %(labels)s")
-                % {"labels": "; ".join(shown) + more}
-            ))
+            self.stdout.write(
+                "    "
+                + self.style.WARNING(
+                    _("No longer in the file, kept (works may use them): %(labels)s")
+                    % {"labels": "; ".join(shown) + more}
+                )
+            )
         if result.warnings:
             if verbosity > 1:
                 for warning in result.warnings:
                     self.stdout.write("    " + self.style.WARNING(warning))
             else:
-                self.stdout.write("    " + self.style.WARNING(
-                    _("%(count)s warnings (read as described; list them with -v 2).")
-                    % {"count": len(result.warnings)}
-                ))
+                self.stdout.write(
+                    "    "
+                    + self.style.WARNING(
+                        _("%(count)s warnings (read as described; list them with -v 2).")
+                        % {"count": len(result.warnings)}
+                    )
+                )
