@@ -8,11 +8,13 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: demo test install messages lint check clean-demo
 
+# `python -P` keeps the current folder off sys.path: until the project is installed, our
+# `collections/` folder would hide the standard library's `collections` (see DEVELOPERS.md).
 $(STAMP): pyproject.toml requirements.lock
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip>=24"
-	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@test -x $(PY) || $(PYTHON) -P -m venv $(VENV)
+	$(PY) -P -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -P -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -P -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
