@@ -2,6 +2,7 @@
 
 from django import forms
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.documents.forms import BaseDocumentForm
@@ -66,7 +67,7 @@ class TermsField(forms.CharField):
         term_model = TERM_RELATIONS[relation]
         kwargs.setdefault("help_text", _("Separate several values with “ ; ”."))
         super().__init__(
-            label=term_model._meta.verbose_name_plural,
+            label=capfirst(term_model._meta.verbose_name_plural),
             required=False,
             widget=TermsInput(term_model.scheme_code, term_model.branch),
             **kwargs,

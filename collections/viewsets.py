@@ -30,6 +30,7 @@ from wagtail.snippets.views.snippets import (
 from .forms import TERM_SEPARATOR, WorkForm
 from .models import (
     TERM_RELATIONS,
+    CartelImage,
     Concept,
     ConceptScheme,
     Person,
@@ -131,7 +132,20 @@ class WorkFilterSet(WagtailFilterSet):
         return queryset.filter(unlinked) if value else queryset.exclude(unlinked)
 
 
-class WorkIndexView(IndexView):
+class SortedTitleIndexView(IndexView):
+    """An index whose first (linked) column sorts on a key other than its own text."""
+
+    title_sort_key = ""
+
+    def _get_title_column(self, field_name, *args, **kwargs):
+        column = super()._get_title_column(field_name, *args, **kwargs)
+        column.sort_key = self.title_sort_key or column.sort_key
+        return column
+
+
+class WorkIndexView(SortedTitleIndexView):
+    title_sort_key = "inventory_sort_key"
+
     def get_base_queryset(self):
         queryset = super().get_base_queryset().select_related("latest_revision")
         if "is_deleted" not in self.request.GET:
@@ -140,7 +154,9 @@ class WorkIndexView(IndexView):
             Prefetch("makers", queryset=WorkMaker.objects.select_related("person")),
             Prefetch(
                 "media",
-                queryset=WorkMedia.objects.filter(is_primary=True).select_related("image"),
+                queryset=WorkMedia.objects.filter(is_primary=True).prefetch_related(
+                    Prefetch("image", CartelImage.objects.prefetch_renditions("max-80x80"))
+                ),
                 to_attr="primary_media",
             ),
             "domains",
@@ -161,6 +177,16 @@ class WorkIndexView(IndexView):
             | Exists(WorkNumber.objects.filter(work=OuterRef("pk"), number__iexact=text))
             | Exists(WorkMaker.objects.filter(work=OuterRef("pk"), person__sort_name__contains=key))
         )
+
+
+class ThumbnailColumn(Column):
+    """The work's primary image, small (renditions are prefetched by WorkIndexView)."""
+
+    cell_template_name = "collections/tables/thumbnail_cell.html"
+
+    def get_value(self, instance):
+        primary = instance.primary_media
+        return primary[0].image if primary else None
 
 
 class MakersColumn(Column):
@@ -265,7 +291,8 @@ class WorkViewSet(SnippetViewSet):
         "updated_at",
     ]
     list_display = [
-        Column("inventory_number", label=_("Inventory number"), sort_key="inventory_sort_key"),
+        "inventory_number",
+        ThumbnailColumn("image", label=_("Image"), width="90px"),
         DesignationColumn("designation", label=_("Title or designation"), sort_key="title"),
         MakersColumn("makers", label=_("Makers")),
         Column("creation_date", label=_("Date"), sort_key="creation_year_from"),
@@ -428,7 +455,9 @@ class PersonFilterSet(WagtailFilterSet):
         return queryset.filter(merged_into__isnull=not value)
 
 
-class PersonIndexView(IndexView):
+class PersonIndexView(SortedTitleIndexView):
+    title_sort_key = "sort_name"
+
     def get_base_queryset(self):
         queryset = super().get_base_queryset()
         if "merged" not in self.request.GET:
@@ -497,7 +526,7 @@ class PersonViewSet(SnippetViewSet):
         "private_notes",
     ]
     list_display = [
-        Column("name", label=_("Name"), sort_key="sort_name"),
+        "name",
         Column("life_dates", label=_("Dates")),
         Column("get_kind_display", label=_("Kind")),
         Column("wikidata_id", label=_("Wikidata")),
@@ -557,7 +586,9 @@ class ConceptFilterSet(WagtailFilterSet):
         fields = []
 
 
-class ConceptIndexView(IndexView):
+class ConceptIndexView(SortedTitleIndexView):
+    title_sort_key = "pref_key"
+
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
@@ -574,7 +605,7 @@ class ConceptViewSet(SnippetViewSet):
     list_per_page = 50
     ordering = ["pref_key"]
     list_display = [
-        Column("pref_label", label=_("Preferred label"), sort_key="pref_key"),
+        "pref_label",
         Column("scheme", label=_("Vocabulary")),
         Column("broader", label=_("Broader concept")),
         BooleanColumn("is_candidate", label=_("Local candidate")),

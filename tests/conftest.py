@@ -3,10 +3,19 @@
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DATA = ROOT / "demo" / "data"
 TEST_DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Tests read messages in English, the source language (French has its own tests)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

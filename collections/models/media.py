@@ -112,8 +112,8 @@ class WorkMedia(Orderable):
     is_primary = models.BooleanField(_("primary image"), default=False)
 
     class Meta(Orderable.Meta):
-        verbose_name = _("media")
-        verbose_name_plural = _("media")
+        verbose_name = _("media item")
+        verbose_name_plural = _("media items")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(image__isnull=False, document__isnull=True)

@@ -616,7 +616,7 @@ class Dimension(Orderable):
 
     def clean(self):
         if self.value is not None and self.value <= 0:
-            raise ValidationError({"value": _("A dimension is greater than zero.")})
+            raise ValidationError({"value": _("A dimension must be greater than zero.")})
 
     @property
     def display(self) -> str:
@@ -671,8 +671,8 @@ class WorkLink(Orderable):
         MERIMEE = "REFMER", _("Mérimée notice")
         PALISSY = "REFPAL", _("Palissy notice")
         MEMOIRE = "REFMEM", _("Mémoire notice")
-        ARCADE = "LARC", _("Arcade record")
-        INHA = "RETIF", _("INHA record")
+        ARCADE = "LARC", _("Arcade notice")
+        INHA = "RETIF", _("INHA notice (RETIF)")
 
     work = ParentalKey(Work, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -696,5 +696,5 @@ class WorkLink(Orderable):
                 URLValidator(schemes=["http", "https"])(self.value)
             except ValidationError:
                 raise ValidationError(
-                    {"value": _("Give a full web address starting with https://.")}
+                    {"value": _("Give a full web address, starting with https:// or http://.")}
                 ) from None

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 from django.db.models import Count
+from django.utils import translation
 
 from museum_collections.models import Concept, ConceptScheme, Work, WorkDomain
 from museum_collections.models.vocabularies import ConceptQuerySet
@@ -61,7 +62,7 @@ def first_run(django_db_setup, django_db_blocker):
     transaction nests in it) and is rolled back at the end: deleting 70,000 committed
     concepts would cost more than loading them.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic(), translation.override("en"):
         out = StringIO()
         call_command("load_vocabularies", stdout=out)
         yield out.getvalue()
@@ -341,7 +342,7 @@ def test_changed_labels_alt_labels_and_broader_are_updated(first_run, tmp_path):
     assert concept("DOMN", "balnéaire").broader.pref_label == "jeux - jouets"
     domain.refresh_from_db()
     assert (domain.label, domain.concept.pref_label) == ("Peinture", "Peinture")
-    assert "1 work terms took the new labels." in output
+    assert "1 work term took the new label." in output
 
     again = run("--data-dir", str(data_dir), "--only", "STAT,DOMN")
     assert again.count("nothing to change") == 2

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ...services.vocabularies import SCHEMES, VocabularyLoadError, load_scheme, relink_terms
 
@@ -42,7 +43,11 @@ class Command(BaseCommand):
         codes = self._codes(only)
         started = time.perf_counter()
         self.stdout.write(
-            _("Loading %(count)s vocabularies from %(dir)s")
+            ngettext(
+                "Loading %(count)s vocabulary from %(dir)s",
+                "Loading %(count)s vocabularies from %(dir)s",
+                len(codes),
+            )
             % {"count": len(codes), "dir": data_dir}
         )
         results, failures = [], {}
@@ -139,7 +144,11 @@ class Command(BaseCommand):
         if result.relabelled_terms:
             self.stdout.write(
                 "    "
-                + _("%(count)s work terms took the new labels.")
+                + ngettext(
+                    "%(count)s work term took the new label.",
+                    "%(count)s work terms took the new labels.",
+                    result.relabelled_terms,
+                )
                 % {"count": result.relabelled_terms}
             )
         if result.missing:
@@ -160,7 +169,13 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "    "
                     + self.style.WARNING(
-                        _("%(count)s warnings (read as described; list them with -v 2).")
+                        ngettext(
+                            "%(count)s warning: the file was read as the warning describes "
+                            "(list it with -v 2).",
+                            "%(count)s warnings: the file was read as the warnings describe "
+                            "(list them with -v 2).",
+                            len(result.warnings),
+                        )
                         % {"count": len(result.warnings)}
                     )
                 )
