@@ -109,12 +109,16 @@ class Person(ClusterableModel):
         return f"{self.name} ({life})" if life else self.name
 
     def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self) -> None:
+        """Sort name and years from what was typed; save() calls it, bulk loads must too."""
         self.sort_name = match_key(
             f"{self.surname} {self.forenames}" if self.surname else self.name
         )
         self.birth_year = self._year(self.birth_date, "earliest")
         self.death_year = self._year(self.death_date, "latest")
-        super().save(*args, **kwargs)
 
     @staticmethod
     def _year(text: str, bound: str) -> int | None:

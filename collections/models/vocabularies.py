@@ -129,6 +129,12 @@ class Concept(models.Model):
     def __str__(self):
         return self.pref_label
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        concept = super().from_db(db, field_names, values)
+        concept._stored_label = concept.__dict__.get("pref_label")
+        return concept
+
     def save(self, *args, **kwargs):
         self.compute_keys()
         top, seen = self, set()
@@ -139,6 +145,11 @@ class Concept(models.Model):
         if not self.external_id:
             self.external_id = f"local:{self.pref_key}"[:100]
         super().save(*args, **kwargs)
+        if getattr(self, "_stored_label", self.pref_label) != self.pref_label:
+            from ..services.vocabularies import relabel_terms
+
+            relabel_terms([self.pk])
+        self._stored_label = self.pref_label
 
     def compute_keys(self) -> None:
         """Fill the matching keys from the labels; save() calls it, bulk loads must too."""

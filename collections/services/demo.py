@@ -256,7 +256,7 @@ class People:
                     continue
             if person is None:
                 person = Person(source_ref=ref, **{f: getattr(record, f) for f in PERSON_FIELDS})
-                prepare_person(person)
+                person.derive_fields()
                 new.append(person)
                 counts.created += 1
             else:
@@ -298,15 +298,6 @@ class People:
                 self.report.matched_people += 1
                 return person
         return self.upsert([record])[ref]
-
-
-def prepare_person(person: Person) -> None:
-    """What Person.save() derives before saving (sort name, years), for bulk_create."""
-    person.sort_name = match_key(
-        f"{person.surname} {person.forenames}" if person.surname else person.name
-    )
-    person.birth_year = Person._year(person.birth_date, "earliest")
-    person.death_year = Person._year(person.death_date, "latest")
 
 
 # --------------------------------------------------------------------------- works

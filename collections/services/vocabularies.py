@@ -531,7 +531,7 @@ def _write_concepts(scheme: ConceptScheme, items: dict[str, _Item], result) -> N
         batch_size=BATCH_SIZE // 2,
     )
     result.updated = len(changed)
-    result.relabelled_terms = _relabel_terms(renamed)
+    result.relabelled_terms = relabel_terms(renamed)
     result.missing = sorted(
         row[2]
         for external_id, row in existing.items()
@@ -552,8 +552,8 @@ def _concept(scheme: ConceptScheme, item: _Item, pk_of: dict[str, int]) -> Conce
     return concept
 
 
-def _relabel_terms(concept_pks: list[int]) -> int:
-    """Work terms linked to renamed concepts take the new preferred label."""
+def relabel_terms(concept_pks: list[int]) -> int:
+    """Work terms linked to renamed concepts take the new preferred label (returns how many)."""
     if not concept_pks:
         return 0
     renamed = Concept.objects.filter(pk=OuterRef("concept_id"))

@@ -244,3 +244,13 @@ def test_one_primary_image_per_work_and_the_flag_moves(test_data):
         WorkMedia.objects.filter(pk=first.pk).update(is_primary=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         WorkMedia.objects.create(work=work, sort_order=2)  # neither image nor document
+
+
+def test_renaming_a_concept_renames_the_terms_that_use_it(vocabularies):
+    work = Work.objects.create(inventory_number="2019.1.1")
+    term = WorkDomain.objects.create(work=work, label="peinture")
+    concept = Concept.objects.get(pk=term.concept_id)
+    concept.pref_label = "peintures"
+    concept.save()
+    term.refresh_from_db()
+    assert (term.label, term.concept_id) == ("peintures", concept.pk)
