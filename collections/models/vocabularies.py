@@ -129,12 +129,6 @@ class Concept(models.Model):
     def __str__(self):
         return self.pref_label
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        concept = super().from_db(db, field_names, values)
-        concept._stored_label = concept.__dict__.get("pref_label")
-        return concept
-
     def save(self, *args, **kwargs):
         self.compute_keys()
         top, seen = self, set()
@@ -150,6 +144,12 @@ class Concept(models.Model):
 
             relabel_terms([self.pk])
         self._stored_label = self.pref_label
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        concept = super().from_db(db, field_names, values)
+        concept._stored_label = concept.__dict__.get("pref_label")
+        return concept
 
     def compute_keys(self) -> None:
         """Fill the matching keys from the labels; save() calls it, bulk loads must too."""
