@@ -35,3 +35,13 @@ def register_collections_admin_urls():
     from .views import term_suggestions
 
     return [path("collections/terms/", term_suggestions, name="collections_term_suggestions")]
+
+
+@hooks.register("before_serve_document")
+def keep_private_documents_private(document, request):
+    """A document not cleared for publication is served to signed-in staff only."""
+    if document.is_public or request.user.has_perm("wagtailadmin.access_admin"):
+        return None
+    from django.core.exceptions import PermissionDenied
+
+    raise PermissionDenied

@@ -116,3 +116,36 @@ def test_the_multiple_upload_refuses_a_truncated_photo_with_the_reason(admin_cli
     assert payload["success"] is False
     assert "damaged" in payload["error_message"] and name in payload["error_message"]
     assert not CartelImage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_document_not_cleared_for_publication_is_served_to_staff_only(client, make_user):
+    from django.core.files.base import ContentFile
+
+    from museum_collections.models import CartelDocument
+
+    private = CartelDocument.objects.create(
+        title="Acte de donation", file=ContentFile(b"%PDF-1.4 donor deed", name="acte.pdf")
+    )
+    public = CartelDocument.objects.create(
+        title="Notice", file=ContentFile(b"%PDF-1.4 leaflet", name="notice.pdf"), is_public=True
+    )
+    assert client.get(private.url).status_code == 403
+    assert client.get(public.url).status_code == 200
+    client.force_login(make_user("Researcher"))
+    assert client.get(private.url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("entretien.MP3", "audio"),
+        ("restauration.webm", "video"),
+        ("dossier.pdf", "pdf"),
+        ("x.zip", "other"),
+    ],
+)
+def test_a_document_kind_follows_its_extension(name, kind):
+    from museum_collections.models import CartelDocument
+
+    assert CartelDocument(file=name).kind == kind
