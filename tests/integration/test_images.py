@@ -136,6 +136,7 @@ def test_a_document_not_cleared_for_publication_is_served_to_staff_only(client, 
     assert client.get(private.url).status_code == 200
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "name, kind",
     [
