@@ -241,7 +241,7 @@ def measure(client, repeat):
         "listing, domain filter + sort by date": f"{listing}?domain={domain}&ordering=-creation_year_from",
         "listing, maker filter + sort by number": f"{listing}?maker=vuillard&ordering=inventory_sort_key",
         "listing, search on title": f"{listing}?q=Annonciation",
-        "listing, page 500": f"{listing}?p=500",
+        "listing, page 1,000": f"{listing}?p=1000",
         "work edit view": reverse(viewset.get_url_name("edit"), args=(work.pk,)),
     }
     return {name: median_ms(client, url, repeat) for name, url in urls.items()}

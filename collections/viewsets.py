@@ -174,8 +174,10 @@ class WorkIndexView(SortedTitleIndexView):
             | Q(title__icontains=text)
             | Q(appellation__icontains=text)
             | Q(joconde_ref=text.upper())
-            | Exists(WorkNumber.objects.filter(work=OuterRef("pk"), number__iexact=text))
-            | Exists(WorkMaker.objects.filter(work=OuterRef("pk"), person__sort_name__contains=key))
+            # IN (subquery), not correlated EXISTS: one pass over the few matching rows
+            # instead of a subquery per work (PostgreSQL hashes it).
+            | Q(pk__in=WorkNumber.objects.filter(number__iexact=text).values("work_id"))
+            | Q(pk__in=WorkMaker.objects.filter(person__sort_name__contains=key).values("work_id"))
         )
 
 
@@ -247,7 +249,7 @@ class WorkViewSet(SnippetViewSet):
     edit_view_class = WorkEditView
     filterset_class = WorkFilterSet
     ordering = ["inventory_sort_key"]
-    list_per_page = 50
+    list_per_page = 25
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_class = PrivacyAwareInspectView

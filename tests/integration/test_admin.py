@@ -132,7 +132,9 @@ def test_listing_queries_do_not_grow_with_the_page(
     listing(admin_client)  # makes the thumbnails once
     with django_assert_max_num_queries(25):
         page = admin_client.get(url(Work, "list"))
-    assert len(page.context["object_list"]) == 44
+    assert len(page.context["object_list"]) == Work.snippet_viewset.list_per_page == 25
+    assert page.context["paginator"].count == 44
+    # 2019.1.x and 2020.1.0-4 (with images) sort on the first page
     assert page.content.decode().count(f'<img alt="{name}"') == 5
 
 
