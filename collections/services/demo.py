@@ -159,6 +159,54 @@ def _description(medium: str, extra: Iterable[str] = ()) -> str:
     return "\n".join(lines)
 
 
+def _open_data_spec(
+    *,
+    source,
+    record,
+    number,
+    title,
+    date,
+    medium,
+    dimensions,
+    extra,
+    credit_line,
+    acquired,
+    classification,
+    makers,
+    link,
+    subjects=(),
+) -> WorkSpec:
+    """A MoMA or Tate object as a work: open data, so published, rights in the work unknown."""
+    terms = od.map_medium(medium)
+    note, dimension_notes = _dimension_fields(dimensions)
+    url, label = link
+    return WorkSpec(
+        source=source,
+        record=record,
+        inventory_number=number,
+        fields={
+            "title": title,
+            "creation_date": date,
+            "description": _description(medium, [*extra, *dimension_notes]),
+            "dimensions_note": note,
+            "credit_line": credit_line,
+            "acquisition_date": acquired,
+            "copyright_status": Work.CopyrightStatus.UNKNOWN,
+            "is_public": True,
+        },
+        makers=makers,
+        terms={
+            "domains": classification.domains,
+            "denominations": classification.denominations,
+            "techniques": terms.techniques if terms else (),
+            "materials": terms.materials if terms else (),
+            "subjects": subjects,
+        },
+        dimensions=dimensions.values,
+        links=[(WorkLink.Kind.WEBSITE, url, label)] if url else [],
+    )
+
+
 def _dimension_fields(parsed: od.ParsedDimensions) -> tuple[str, list[str]]:
     """(dimensions note, extra description lines): a note longer than the field goes whole
     to the description and is cut in the note."""
@@ -579,38 +627,25 @@ class DemoLoader:
 
     def _moma_spec(self, source: str, obj: od.MomaObject, people) -> WorkSpec:
         classification = od.moma_classification(obj.department, obj.classification, obj.medium)
-        medium = od.map_medium(obj.medium)
         dimensions = od.parse_moma_dimensions(obj.dimensions)
-        note, extra = _dimension_fields(dimensions)
-        if obj.artist_text and not obj.artists:
-            extra = [f"Artist (as credited by MoMA): {obj.artist_text}", *extra]
-        makers = [
-            MakerSpec(people[artist.source_ref], classification.role, note=artist.note)
-            for artist in obj.artists
-        ]
-        return WorkSpec(
+        credited = [f"Artist (as credited by MoMA): {obj.artist_text}"]
+        return _open_data_spec(
             source=source,
             record=f"line {obj.line} (MoMANumber {obj.inventory_number})",
-            inventory_number=obj.inventory_number,
-            fields={
-                "title": obj.title,
-                "creation_date": obj.date,
-                "description": _description(obj.medium, extra),
-                "dimensions_note": note,
-                "credit_line": obj.credit_line,
-                "acquisition_date": obj.date_acquired,
-                "copyright_status": Work.CopyrightStatus.UNKNOWN,
-                "is_public": True,
-            },
-            makers=makers,
-            terms={
-                "domains": classification.domains,
-                "denominations": classification.denominations,
-                "techniques": medium.techniques if medium else (),
-                "materials": medium.materials if medium else (),
-            },
-            dimensions=dimensions.values,
-            links=[(WorkLink.Kind.WEBSITE, obj.url, "MoMA")] if obj.url else [],
+            number=obj.inventory_number,
+            title=obj.title,
+            date=obj.date,
+            medium=obj.medium,
+            dimensions=dimensions,
+            extra=credited if obj.artist_text and not obj.artists else [],
+            credit_line=obj.credit_line,
+            acquired=obj.date_acquired,
+            classification=classification,
+            makers=[
+                MakerSpec(people[artist.source_ref], classification.role, note=artist.note)
+                for artist in obj.artists
+            ],
+            link=(obj.url, "MoMA"),
         )
 
     # ----------------------------------------------------------------- Tate
@@ -631,9 +666,6 @@ class DemoLoader:
 
     def _tate_spec(self, source: str, artwork: od.TateArtwork, people) -> WorkSpec:
         classification = od.tate_classification(artwork.classification, artwork.medium)
-        medium = od.map_medium(artwork.medium)
-        dimensions = od.parse_tate_dimensions(artwork.dimensions)
-        note, extra = _dimension_fields(dimensions)
         makers = []
         for contributor in artwork.contributors:
             person = people[contributor.person.source_ref]
@@ -641,30 +673,21 @@ class DemoLoader:
                 makers.append(MakerSpec(person, "", WorkMaker.Qualifier.AFTER))
             else:
                 makers.append(MakerSpec(person, classification.role))
-        return WorkSpec(
+        return _open_data_spec(
             source=source,
             record=f"acno {artwork.acno}",
-            inventory_number=artwork.acno,
-            fields={
-                "title": artwork.title,
-                "creation_date": artwork.date_text,
-                "description": _description(artwork.medium, extra),
-                "dimensions_note": note,
-                "credit_line": artwork.credit_line,
-                "acquisition_date": artwork.acquisition_year,
-                "copyright_status": Work.CopyrightStatus.UNKNOWN,
-                "is_public": True,
-            },
+            number=artwork.acno,
+            title=artwork.title,
+            date=artwork.date_text,
+            medium=artwork.medium,
+            dimensions=od.parse_tate_dimensions(artwork.dimensions),
+            extra=[],
+            credit_line=artwork.credit_line,
+            acquired=artwork.acquisition_year,
+            classification=classification,
             makers=makers,
-            terms={
-                "domains": classification.domains,
-                "denominations": classification.denominations,
-                "techniques": medium.techniques if medium else (),
-                "materials": medium.materials if medium else (),
-                "subjects": od.map_tate_subjects(artwork.subjects),
-            },
-            dimensions=dimensions.values,
-            links=[(WorkLink.Kind.WEBSITE, artwork.url, "Tate")] if artwork.url else [],
+            link=(artwork.url, "Tate"),
+            subjects=od.map_tate_subjects(artwork.subjects),
         )
 
     def _write_in_batches(self, specs: list[WorkSpec], label: str):
