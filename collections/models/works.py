@@ -35,6 +35,14 @@ class JocondeRefCounter(models.Model):
         return f"{self.museofile}: {self.last_number}"
 
 
+class ImproperlyConfiguredMuseofile(ValueError):
+    def __init__(self, code):
+        super().__init__(
+            f"CARTEL_MUSEOFILE={code!r} is not a 5-character Muséofile code (e.g. M0354): "
+            "set it in the environment before creating works."
+        )
+
+
 def allocate_joconde_ref() -> str:
     """Next REF: the museum's 5-character Muséofile code followed by 6 digits (11 characters)."""
     museofile = settings.CARTEL_MUSEUM["MUSEOFILE"]
@@ -52,14 +60,6 @@ def allocate_joconde_ref() -> str:
             )
         counter.save(update_fields=["last_number"])
     return f"{museofile}{counter.last_number:06d}"
-
-
-class ImproperlyConfiguredMuseofile(ValueError):
-    def __init__(self, code):
-        super().__init__(
-            f"CARTEL_MUSEOFILE={code!r} is not a 5-character Muséofile code (e.g. M0354): "
-            "set it in the environment before creating works."
-        )
 
 
 class WorkQuerySet(models.QuerySet):

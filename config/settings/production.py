@@ -11,6 +11,12 @@ if not os.environ.get("ALLOWED_HOSTS"):
         "ALLOWED_HOSTS is not set: export the site's host names, comma-separated."
     )
 
+if not os.environ.get("CARTEL_MUSEOFILE"):
+    # Every Joconde REF starts with it and a REF never changes: it must be right from day one.
+    raise ImproperlyConfigured(
+        "CARTEL_MUSEOFILE is not set: export the museum's 5-character Muséofile code (e.g. M0354)."
+    )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

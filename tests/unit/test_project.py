@@ -16,7 +16,11 @@ def run_python(code: str, env: dict | None = None, cwd: str = "/") -> subprocess
         cwd=cwd,
         timeout=60,
         env={
-            **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "CARTEL_MUSEOFILE"}
+            },
             **(env or {}),
         },
     )
@@ -90,9 +94,15 @@ def test_production_refuses_to_start_without_a_secret_key_or_hosts():
         "config.settings.production", "settings.DEBUG", {"SECRET_KEY": "k" * 50}
     )
     assert missing_hosts.returncode != 0 and "ALLOWED_HOSTS is not set" in missing_hosts.stderr
+    no_museofile = settings_value(
+        "config.settings.production",
+        "settings.DEBUG",
+        {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "musee.example"},
+    )
+    assert no_museofile.returncode != 0 and "CARTEL_MUSEOFILE is not set" in no_museofile.stderr
     ok = settings_value(
         "config.settings.production",
         "settings.DEBUG, settings.SESSION_COOKIE_SECURE",
-        {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "musee.example"},
+        {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "musee.example", "CARTEL_MUSEOFILE": "M0354"},
     )
     assert ok.stdout.strip() == "(False, True)", ok.stderr
