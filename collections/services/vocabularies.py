@@ -16,6 +16,12 @@ from ..models import TERM_RELATIONS, Concept, ConceptScheme, Inscription, WorkMa
 from ..models.vocabularies import best_match
 from ..text import match_key
 
+# Controlled labels outside the Work term models: (model, label field, concept field, scheme).
+OTHER_CONTROLLED_LABELS = (
+    (WorkMaker, "role", "role_concept", "AUTROLE"),
+    (Inscription, "kind", "kind_concept", "INSC"),
+)
+
 
 class TermResolver:
     """ConceptQuerySet.resolve() for bulk loads: one query per scheme, then dictionary hits."""
@@ -55,10 +61,7 @@ def relink_terms() -> int:
                         concept=concept, label=concept.pref_label, label_key=concept.pref_key
                     )
                     linked += 1
-        for model, label_field, concept_field, scheme in (
-            (WorkMaker, "role", "role_concept", "AUTROLE"),
-            (Inscription, "kind", "kind_concept", "INSC"),
-        ):
+        for model, label_field, concept_field, scheme in OTHER_CONTROLLED_LABELS:
             unlinked = model.objects.filter(**{f"{concept_field}__isnull": True}).exclude(
                 **{label_field: ""}
             )
@@ -563,10 +566,7 @@ def relabel_terms(concept_pks: list[int]) -> int:
             label=Subquery(renamed.values("pref_label")[:1]),
             label_key=Subquery(renamed.values("pref_key")[:1]),
         )
-    for model, label_field, concept_field in (
-        (WorkMaker, "role", "role_concept"),
-        (Inscription, "kind", "kind_concept"),
-    ):
+    for model, label_field, concept_field, _scheme in OTHER_CONTROLLED_LABELS:
         count += model.objects.filter(**{f"{concept_field}_id__in": concept_pks}).update(
             **{
                 label_field: Subquery(
