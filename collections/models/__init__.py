@@ -1,5 +1,6 @@
 from .media import CartelDocument, CartelImage, CartelRendition, Rights, WorkMedia
 from .people import Person, PersonName
+from .register import DepositEntry, InventoryEntry, InventoryRemoval, RegisterEntry, RegisterHead
 from .vocabularies import Concept, ConceptScheme
 from .works import (
     TERM_RELATIONS,
@@ -34,12 +35,17 @@ __all__ = [
     "Concept",
     "ConceptScheme",
     "ControlledTerm",
+    "DepositEntry",
     "Dimension",
     "Inscription",
+    "InventoryEntry",
+    "InventoryRemoval",
     "JocondeRefCounter",
     "Person",
     "PersonName",
     "ProtectedRecordError",
+    "RegisterEntry",
+    "RegisterHead",
     "Rights",
     "Work",
     "WorkDenomination",
