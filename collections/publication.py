@@ -49,6 +49,7 @@ RULES = {
                 acquisition_source acquisition_price acquisition_currency insurance_value
                 insurance_value_date internal_notes is_public is_deleted deletion_reason
                 deleted_at created_at inventory_sort_key inventory_year latest_revision _revisions
+                inventory_entry deposit_entries
             """,
         ),
         rule(
@@ -60,7 +61,7 @@ RULES = {
             """,
             private="""
                 address email phone private_notes source_ref merged_into merged_at created_at updated_at
-                sort_name works_supplied merged_duplicates works_made
+                sort_name works_supplied merged_duplicates works_made deposits
             """,
         ),
         rule(
