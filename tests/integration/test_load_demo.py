@@ -17,7 +17,10 @@ from wagtail.models import ReferenceIndex
 
 from museum_collections.models import (
     CartelImage,
+    DepositEntry,
     Dimension,
+    InventoryEntry,
+    InventoryRemoval,
     JocondeRefCounter,
     Person,
     Work,
@@ -26,6 +29,7 @@ from museum_collections.models import (
     WorkMedia,
 )
 from museum_collections.roles import ROLES, role_group
+from museum_collections.services import register
 from museum_collections.services.people import merge_people
 
 pytestmark = pytest.mark.django_db
@@ -241,6 +245,8 @@ def test_a_second_run_creates_and_updates_nothing(vocabularies_but_subjects, med
         "images": sorted(CartelImage.objects.values_list("pk", "file")),
         "refs": JocondeRefCounter.objects.get().last_number,
         "files": sorted(p.name for p in (media_root / "original_images").iterdir()),
+        "register": sorted(InventoryEntry.objects.values_list("pk", "entry_hash", "status")),
+        "deposits": sorted(DepositEntry.objects.values_list("pk", "entry_hash")),
     }
 
     second = run()
@@ -261,6 +267,8 @@ def test_a_second_run_creates_and_updates_nothing(vocabularies_but_subjects, med
         "images": sorted(CartelImage.objects.values_list("pk", "file")),
         "refs": JocondeRefCounter.objects.get().last_number,
         "files": sorted(p.name for p in (media_root / "original_images").iterdir()),
+        "register": sorted(InventoryEntry.objects.values_list("pk", "entry_hash", "status")),
+        "deposits": sorted(DepositEntry.objects.values_list("pk", "entry_hash")),
     }
 
     # What was changed by hand is put back, and only that work counts as updated.
@@ -277,6 +285,21 @@ def test_a_second_run_creates_and_updates_nothing(vocabularies_but_subjects, med
     fourth = summary(run())
     assert (fourth["people"][:2], fourth["works"][:2]) == ((0, 0), (0, 0))
     assert Work.objects.get(inventory_number="885.1996").makers.get().person == keep
+
+
+def test_the_demo_registers_hold_validated_entries_drafts_a_gap_a_removal_and_deposits(
+    vocabularies_but_subjects,
+):
+    output = load_demo("--skip-vocabularies", "--limit", "20")
+    assert "Registers: 15 validated inventory entries (1 removed), 3 to validate" in output
+    assert InventoryEntry.objects.validated().count() == 15
+    assert InventoryRemoval.objects.get().entry.inventory_number == "2026.1.1"
+    assert [str(gap) for gap in register.numbering_gaps()] == ["2026: 2026.1.16, 2026.1.17"]
+    deposits = DepositEntry.objects.validated()
+    assert deposits.count() == 10 and deposits.filter(depositor_name="Tate").count() == 6
+    assert {d.depositor_number for d in deposits} >= {"9.1995.7"}
+    assert [d.deposit_number for d in register.deposits_due_for_renewal()] == ["D.2026.2.1"]
+    assert all(report.ok for report in register.verify_registers())
 
 
 def test_demo_users_have_their_roles_and_the_printed_password_works():

@@ -10,11 +10,13 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 from museum_collections.models import ConceptScheme
 from museum_collections.services.demo import StrictLoadError, ensure_demo_users, load_demo
+from museum_collections.services.demo_registers import load_demo_registers
 
 # Schemes the demo's terms are resolved in: all present means the vocabularies are loaded.
 REQUIRED_SCHEMES = ("DOMN", "DENO", "TECH", "PERI", "AUTROLE", "REPR")
@@ -68,9 +70,12 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         report.users = ensure_demo_users(password)
         report.password = password
+        started = time.perf_counter()
+        registers = load_demo_registers(get_user_model().objects.get(username="registrar"))
+        report.seconds["registers"] = time.perf_counter() - started
         if vocabulary_seconds is not None:
             report.seconds = {"vocabularies": vocabulary_seconds, **report.seconds}
-        self.print_report(report, time.perf_counter() - start)
+        self.print_report(report, registers, time.perf_counter() - start)
 
     def load_vocabularies(self, *, skip: bool) -> float | None:
         """Run load_vocabularies unless skipped or already done; returns its duration."""
@@ -103,7 +108,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Vocabularies: done in {seconds:.1f} s.")
         return seconds
 
-    def print_report(self, report, elapsed: float):
+    def print_report(self, report, registers, elapsed: float):
         write = self.stdout.write
         steps = ", ".join(f"{label} {seconds:.1f} s" for label, seconds in report.seconds.items())
         write("")
@@ -119,7 +124,7 @@ class Command(BaseCommand):
         work_seconds = sum(
             seconds
             for label, seconds in report.seconds.items()
-            if label not in ("vocabularies", "Tate artists")
+            if label not in ("vocabularies", "Tate artists", "registers")
         )
         write(f"  {works} works, {works / max(work_seconds, 1e-6):.0f} works/s.")
         if report.works_outside_vocabulary:
@@ -127,6 +132,11 @@ class Command(BaseCommand):
                 f"  {report.works_outside_vocabulary} works have terms outside the vocabularies "
                 "(listed for review on each work)."
             )
+        write(
+            f"  Registers: {registers.validated} validated inventory entries "
+            f"({registers.removed} removed), {registers.drafts} to validate, "
+            f"{registers.deposits} deposits."
+        )
         if report.errors:
             write(self.style.WARNING(f"{len(report.errors)} records were not loaded:"))
             for bad in report.errors:
