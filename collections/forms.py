@@ -120,6 +120,13 @@ class WorkForm(WagtailAdminModelForm):
                 "Inventory numbers are never rewritten. If this one is wrong, add the right "
                 "number under “Other numbers” and record the error in the register's observations."
             )
+        elif number is not None:
+            from .services.register import next_acquisition_number
+
+            number.help_text = _(
+                "Next acquisition: %(number)s (year.acquisition.item; the next item of an "
+                "acquisition already begun follows its last item)."
+            ) % {"number": next_acquisition_number()}
         self._limit_concepts("acquisition_mode", "STAT", "mode d'acquisition")
         self._limit_concepts("ownership", "STAT", "statut de la propriété")
 

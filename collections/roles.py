@@ -15,6 +15,20 @@ VIEW_CATALOGUE = [
     "collections.view_conceptscheme",
 ]
 PRIVATE = ["collections.view_private_work_data"]
+# The registers hold prices and donors' names: only the roles cleared for private data see them.
+PREPARE_REGISTERS = [
+    f"collections.{action}_{model}"
+    for model in ("inventoryentry", "depositentry")
+    for action in ("view", "add", "change")
+]
+KEEP_REGISTERS = [
+    *PREPARE_REGISTERS,
+    "collections.delete_inventoryentry",  # drafts only (see register_admin.RegisterPolicy)
+    "collections.delete_depositentry",
+    "collections.validate_inventoryentry",
+    "collections.remove_inventoryentry",
+    "collections.validate_depositentry",
+]
 
 ROLES = {
     "Registrar": (
@@ -31,6 +45,7 @@ ROLES = {
             "collections.change_person",
             "collections.merge_person",
             "collections.add_concept",
+            *KEEP_REGISTERS,
         ],
         ["add", "change", "choose"],
     ),
@@ -48,6 +63,7 @@ ROLES = {
             "collections.merge_person",
             "collections.add_concept",
             "collections.change_concept",
+            *PREPARE_REGISTERS,
         ],
         ["add", "choose"],
     ),

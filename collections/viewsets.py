@@ -2,8 +2,10 @@
 
 import django_filters
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import compare
@@ -17,7 +19,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
-from wagtail.admin.widgets import BooleanRadioSelect
+from wagtail.admin.widgets import BooleanRadioSelect, Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import (
     EditView,
@@ -33,6 +35,8 @@ from .models import (
     CartelImage,
     Concept,
     ConceptScheme,
+    DepositEntry,
+    InventoryEntry,
     Person,
     Work,
     WorkDomain,
@@ -102,6 +106,11 @@ class WorkFilterSet(WagtailFilterSet):
     is_deleted = django_filters.BooleanFilter(
         label=_("Marked as deleted"), widget=BooleanRadioSelect
     )
+    has_register_entry = django_filters.BooleanFilter(
+        label=_("Entered in a register"),
+        method="filter_has_register_entry",
+        widget=BooleanRadioSelect,
+    )
 
     class Meta:
         model = Work
@@ -132,6 +141,30 @@ class WorkFilterSet(WagtailFilterSet):
             unlinked |= Q(pk__in=term_model.objects.filter(concept__isnull=True).values("work_id"))
         return queryset.filter(unlinked) if value else queryset.exclude(unlinked)
 
+    def filter_has_register_entry(self, queryset, name, value):
+        if value is None:
+            return queryset
+        registered = Q(pk__in=InventoryEntry.objects.values("work_id")) | Q(
+            pk__in=DepositEntry.objects.values("work_id")
+        )
+        return queryset.filter(registered) if value else queryset.exclude(registered)
+
+
+def register_entry_button(work, entry_pk, user, priority=40):
+    """A link to the work's inventory entry, or to write it (None if the user may not)."""
+    viewset = InventoryEntry.snippet_viewset
+    if entry_pk is not None:
+        if not user.has_perm("collections.change_inventoryentry"):
+            return None
+        url = reverse(viewset.get_url_name("edit"), args=[entry_pk])
+        return Button(
+            _("Inventory register entry"), url=url, icon_name="list-ol", priority=priority
+        )
+    if work.is_deleted or not user.has_perm("collections.add_inventoryentry"):
+        return None
+    url = reverse(viewset.get_url_name("add")) + f"?work={work.pk}"
+    return Button(_("Register entry"), url=url, icon_name="list-ol", priority=priority)
+
 
 class SortedTitleIndexView(IndexView):
     """An index whose first (linked) column sorts on a key other than its own text."""
@@ -148,7 +181,12 @@ class WorkIndexView(SortedTitleIndexView):
     title_sort_key = "inventory_sort_key"
 
     def get_base_queryset(self):
-        queryset = super().get_base_queryset().select_related("latest_revision")
+        queryset = (
+            super()
+            .get_base_queryset()
+            .select_related("latest_revision")
+            .annotate(inventory_entry_pk=F("inventory_entry__pk"))
+        )
         if "is_deleted" not in self.request.GET:
             queryset = queryset.filter(is_deleted=False)
         return queryset.prefetch_related(
@@ -181,6 +219,11 @@ class WorkIndexView(SortedTitleIndexView):
             | Q(pk__in=WorkMaker.objects.filter(person__sort_name__contains=key).values("work_id"))
         )
 
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        button = register_entry_button(instance, instance.inventory_entry_pk, self.request.user)
+        return [*buttons, button] if button else buttons
+
 
 class ThumbnailColumn(Column):
     """The work's primary image, small (renditions are prefetched by WorkIndexView)."""
@@ -208,6 +251,13 @@ class DomainsColumn(Column):
 
 
 class WorkEditView(EditView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        entry_pk = InventoryEntry.objects.filter(work=self.object).values_list("pk", flat=True)
+        button = register_entry_button(self.object, entry_pk.first(), self.request.user)
+        return [*buttons, button] if button else buttons
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for warning in self.object.vocabulary_warnings():

@@ -4,12 +4,16 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from .bulk_actions import MergePeopleBulkAction, PublishWorksBulkAction, UnpublishWorksBulkAction
-from .models import Work
+from .models import DepositEntry, InventoryEntry, Work
+from .register_admin import RegisterDashboardPanel, RegisterPolicy, RegisterViewSetGroup
 from .viewsets import CatalogueViewSetGroup, NeverDeletedPolicy, VocabularyViewSetGroup
 
 register_permission_policy(Work, NeverDeletedPolicy(Work))
+register_permission_policy(InventoryEntry, RegisterPolicy(InventoryEntry))
+register_permission_policy(DepositEntry, RegisterPolicy(DepositEntry))
 
 register_snippet(CatalogueViewSetGroup)
+register_snippet(RegisterViewSetGroup)
 register_snippet(VocabularyViewSetGroup)
 
 
@@ -22,6 +26,24 @@ def register_cartel_log_actions(actions):
     actions.register_action(
         "cartel.unpublish", _("Withdraw from the portal"), _("Withdrawn from the portal")
     )
+    actions.register_action(
+        "cartel.register.validate", _("Validate"), _("Validated in the register")
+    )
+    actions.register_action(
+        "cartel.register.remove", _("Remove from the register"), _("Removed from the register")
+    )
+    actions.register_action(
+        "cartel.register.observations",
+        _("Annotate"),
+        _("Observations (or other open columns) written after validation"),
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_register_panel(request, panels):
+    """The registers' to-do list, for staff who may read the registers."""
+    if request.user.has_perm("collections.view_inventoryentry"):
+        panels.append(RegisterDashboardPanel())
 
 
 for bulk_action in (PublishWorksBulkAction, UnpublishWorksBulkAction, MergePeopleBulkAction):
