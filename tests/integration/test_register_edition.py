@@ -119,7 +119,7 @@ def test_the_edition_lists_the_years_validated_entries_in_order_of_entry(
         "01/03/2024" in joined
     )
     summary = capsys.readouterr().out
-    assert f"Register 2019: 4 entries, 1 removals, {len(texts)} pages → {output}" in summary
+    assert f"Register 2019: 4 entries, 1 removal, {len(texts)} pages → {output}" in summary
 
 
 def test_title_preliminary_and_closing_pages(year_2019, tmp_path):

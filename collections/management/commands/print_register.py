@@ -82,7 +82,8 @@ class Command(BaseCommand):
             )
         except OSError as error:
             raise CommandError(f"Could not write {output}: {error}") from error
+        entries, removals = printed["entries"], printed["removals"]
         self.stdout.write(
-            f"Register {year}: {printed['entries']} entries, {printed['removals']} removals, "
-            f"{pages} pages → {output}"
+            f"Register {year}: {entries} entr{'y' if entries == 1 else 'ies'}, "
+            f"{removals} removal{'' if removals == 1 else 's'}, {pages} pages → {output}"
         )
