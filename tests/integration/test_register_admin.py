@@ -19,6 +19,8 @@ from museum_collections.models import (
 )
 from museum_collections.services import register
 
+from .registers import make_entry
+
 pytestmark = pytest.mark.django_db
 
 
@@ -53,12 +55,6 @@ def logged(entry, action):
 def registrar(client, make_user):
     client.force_login(make_user("Registrar", first_name="Anne", last_name="Martin"))
     return client
-
-
-def make_entry(number="2019.1.1", **columns):
-    work = Work.objects.create(inventory_number=number, title=f"Œuvre {number}")
-    values = {"designation": f"Tableau : Œuvre {number}", "acquisition_mode": "don"} | columns
-    return register.draft_entry_for(work, **values)
 
 
 @pytest.fixture

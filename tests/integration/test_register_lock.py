@@ -19,18 +19,14 @@ from museum_collections.models import (
 )
 from museum_collections.services import register
 
+from .registers import make_entry
+
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
 @pytest.fixture
 def registrar(make_user):
     return make_user("Registrar", first_name="Anne", last_name="Martin")
-
-
-def make_entry(number="2019.1.1", **columns):
-    work = Work.objects.create(inventory_number=number, title=f"Œuvre {number}")
-    values = {"designation": f"Tableau : Œuvre {number}", "acquisition_mode": "don"} | columns
-    return register.draft_entry_for(work, **values)
 
 
 @pytest.fixture
