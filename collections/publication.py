@@ -49,7 +49,8 @@ RULES = {
                 acquisition_source acquisition_price acquisition_currency insurance_value
                 insurance_value_date internal_notes is_public is_deleted deletion_reason
                 deleted_at created_at inventory_sort_key inventory_year latest_revision _revisions
-                inventory_entry deposit_entries
+                inventory_entry deposit_entries normal_location current_location movements
+                condition_checks treatments loan_lines exhibition_lines
             """,
         ),
         rule(
@@ -61,7 +62,7 @@ RULES = {
             """,
             private="""
                 address email phone private_notes source_ref merged_into merged_at created_at updated_at
-                sort_name works_supplied merged_duplicates works_made deposits
+                sort_name works_supplied merged_duplicates works_made deposits loans treatments
             """,
         ),
         rule(

@@ -1,3 +1,14 @@
+from .loans import (
+    ConditionCheck,
+    ConservationTreatment,
+    Exhibition,
+    ExhibitionSection,
+    ExhibitionVenue,
+    ExhibitionWork,
+    Loan,
+    LoanObject,
+)
+from .locations import CurrentLocation, Location, Movement
 from .media import CartelDocument, CartelImage, CartelRendition, Rights, WorkMedia
 from .people import Person, PersonName
 from .register import DepositEntry, InventoryEntry, InventoryRemoval, RegisterEntry, RegisterHead
@@ -28,6 +39,17 @@ from .works import (
 )
 
 __all__ = [
+    "ConditionCheck",
+    "ConservationTreatment",
+    "Exhibition",
+    "ExhibitionSection",
+    "ExhibitionVenue",
+    "ExhibitionWork",
+    "Loan",
+    "LoanObject",
+    "CurrentLocation",
+    "Location",
+    "Movement",
     "TERM_RELATIONS",
     "CartelDocument",
     "CartelImage",

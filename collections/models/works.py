@@ -202,6 +202,17 @@ class Work(RevisionMixin, ClusterableModel):
     )
     insurance_value_date = models.DateField(_("valued on"), null=True, blank=True)
 
+    # Location (private): where the work belongs; where it is now is derived from its movements
+    normal_location = models.ForeignKey(
+        "collections.Location",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="normal_works",
+        verbose_name=_("normal location"),
+        help_text=_("Where the work is kept when it is not on display, on loan or away."),
+    )
+
     # Publication and record keeping
     is_public = models.BooleanField(
         _("published"),
