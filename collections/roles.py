@@ -29,6 +29,22 @@ KEEP_REGISTERS = [
     "collections.remove_inventoryentry",
     "collections.validate_depositentry",
 ]
+# Where works are is private: storage locations never reach the portal nor these roles' eyes
+# unless they handle the works.
+SEE_LOCATIONS = ["collections.view_location", "collections.view_movement"]
+MOVE_WORKS = [
+    *SEE_LOCATIONS,
+    "collections.move_work",
+    "collections.add_location",
+    "collections.change_location",
+]
+CARE = [
+    f"collections.{action}_{model}"
+    for model in ("conditioncheck", "conservationtreatment")
+    for action in ("view", "add", "change")
+]
+LOANS = [f"collections.{action}_loan" for action in ("view", "add", "change")]
+EXHIBITIONS = [f"collections.{action}_exhibition" for action in ("view", "add", "change")]
 
 ROLES = {
     "Registrar": (
@@ -46,6 +62,10 @@ ROLES = {
             "collections.merge_person",
             "collections.add_concept",
             *KEEP_REGISTERS,
+            *MOVE_WORKS,
+            *CARE,
+            *LOANS,
+            "collections.view_exhibition",
         ],
         ["add", "change", "choose"],
     ),
@@ -64,6 +84,11 @@ ROLES = {
             "collections.add_concept",
             "collections.change_concept",
             *PREPARE_REGISTERS,
+            *SEE_LOCATIONS,
+            *CARE,
+            *LOANS,
+            *EXHIBITIONS,
+            "collections.delete_exhibition",
         ],
         ["add", "choose"],
     ),
@@ -85,7 +110,7 @@ ROLES = {
     ),
     "Photographer": (
         "Photographe / Photographer",
-        [*ADMIN, "collections.view_work"],
+        [*ADMIN, "collections.view_work", *SEE_LOCATIONS, "collections.move_work"],
         ["add", "change", "choose", "delete"],
     ),
     "Researcher": ("Chercheur / Researcher", [*ADMIN, *VIEW_CATALOGUE], []),

@@ -104,7 +104,7 @@ def test_random_sequences_of_moves_always_give_the_derived_location(tree):
     works = [Work.objects.create(inventory_number=f"2019.2.{i}") for i in range(1, 6)]
     box = place("BOX-1", Kind.BOX, tree["shelf_1"])
     places.append(box)
-    for step in range(60):
+    for _step in range(60):
         if rng.random() < 0.2:
             move(
                 box,
