@@ -5,6 +5,7 @@ each work's current location follows from its movements.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -241,3 +242,76 @@ def where_is(work: Work) -> tuple[Location | None, Location | None]:
     """(current, normal) location of a work."""
     current = CurrentLocation.objects.filter(work=work).select_related("location").first()
     return (current.location if current else None), work.normal_location
+
+
+def place_works(
+    placements: Iterable[tuple[Work, Location]],
+    *,
+    reason: str,
+    user=None,
+    moved_at: datetime | None = None,
+    note: str = "",
+) -> int:
+    """Move many works at once, each to its own location: the bulk form of ``move()`` for
+    imports and first placements. One movement per work, in one transaction; returns the count.
+    """
+    moved_at = moved_at or timezone.now()
+    name = user_name(user)
+    count = 0
+    with transaction.atomic():
+        for chunk in _chunks(placements, BATCH):
+            current = dict(
+                CurrentLocation.objects.filter(work__in=[w for w, _to in chunk])
+                .select_related("location")
+                .values_list("work_id", "location")
+            )
+            here = {loc.pk: loc for loc in Location.objects.filter(pk__in=current.values())}
+            for _work, to in chunk:
+                _check_destination(to)
+            created = Movement.objects.bulk_create(
+                Movement(
+                    work=work,
+                    from_location=here.get(current.get(work.pk)),
+                    from_label=here[current[work.pk]].full_name if work.pk in current else "",
+                    to_location=to,
+                    to_label=to.full_name,
+                    moved_at=moved_at,
+                    reason=reason,
+                    moved_by=user,
+                    moved_by_name=name,
+                    note=note,
+                )
+                for work, to in chunk
+            )
+            _refresh_after_bulk(created, moved_at)
+            count += len(created)
+    return count
+
+
+def _refresh_after_bulk(created: list[Movement], moved_at: datetime) -> None:
+    """Current locations after a bulk move: the new movement, unless a later one exists."""
+    later = set(
+        Movement.objects.done()
+        .filter(work__in=[m.work_id for m in created], moved_at__gt=moved_at)
+        .values_list("work_id", flat=True)
+    )
+    simple = [m for m in created if m.work_id not in later]
+    CurrentLocation.objects.filter(work__in=[m.work_id for m in simple]).delete()
+    CurrentLocation.objects.bulk_create(
+        CurrentLocation(work_id=m.work_id, location=m.to_location, since=moved_at, movement=m)
+        for m in simple
+    )
+    for movement in created:
+        if movement.work_id in later:
+            refresh_current_location(movement.work)
+
+
+def _chunks(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -182,3 +182,18 @@ def test_a_replayed_request_moves_nothing_twice(tree):
     first = move(work, tree["gallery"], reason=Reason.DISPLAY, idempotency_key="tablet-1-42")
     again = move(work, tree["gallery"], reason=Reason.DISPLAY, idempotency_key="tablet-1-42")
     assert again.pk == first.pk and work.movements.count() == 1
+
+
+def test_placing_many_works_at_once_writes_one_movement_each(tree):
+    works = [Work.objects.create(inventory_number=f"2019.6.{i}") for i in range(1, 6)]
+    move(works[0], tree["gallery"], reason=Reason.DISPLAY, moved_at=at(20))  # a later move
+    count = movements.place_works(
+        [(w, tree["shelf_1"]) for w in works], reason=Reason.STORAGE, moved_at=at(2)
+    )
+    assert count == 5 and Movement.objects.filter(reason=Reason.STORAGE).count() == 5
+    assert CurrentLocation.objects.get(work=works[0]).location == tree["gallery"]
+    assert {CurrentLocation.objects.get(work=w).location for w in works[1:]} == {tree["shelf_1"]}
+    for work in works:
+        assert CurrentLocation.objects.get(work=work).location == movements.current_location_of(
+            work
+        )
