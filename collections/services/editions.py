@@ -178,18 +178,15 @@ def current_deposits(depositor: Person, year: int):
         DepositEntry.objects.validated()
         .filter(depositor=depositor, taken_in_charge_on__lte=date(year, 12, 31))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=date(year, 1, 1)))
-        .select_related("work")
+        .select_related("work__current_location__location")
         .order_by("deposit_sort_key", "deposit_number")
     )
 
 
 def work_location_label(work: Work) -> str:
-    """Where the work is, as the depositor's list prints it.
-
-    Empty until the locations issue adds locations and movements: it will fill this in from the
-    work's current location.
-    """
-    return ""
+    """Where the work is now, as the depositor's list prints it (its current location)."""
+    current = getattr(work, "current_location", None)
+    return current.location.full_name if current else ""
 
 
 def deposit_row(deposit: DepositEntry) -> DepositRow:

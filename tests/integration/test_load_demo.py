@@ -17,11 +17,16 @@ from wagtail.models import ReferenceIndex
 
 from museum_collections.models import (
     CartelImage,
+    ConditionCheck,
+    CurrentLocation,
     DepositEntry,
     Dimension,
+    Exhibition,
     InventoryEntry,
     InventoryRemoval,
     JocondeRefCounter,
+    Loan,
+    Movement,
     Person,
     Work,
     WorkDomain,
@@ -300,6 +305,28 @@ def test_the_demo_registers_hold_validated_entries_drafts_a_gap_a_removal_and_de
     assert {d.depositor_number for d in deposits} >= {"9.1995.7"}
     assert [d.deposit_number for d in register.deposits_due_for_renewal()] == ["D.2026.2.1"]
     assert all(report.ok for report in register.verify_registers())
+
+
+def test_the_demo_places_every_work_and_has_a_loan_an_exhibition_and_checks(
+    vocabularies_but_subjects,
+):
+    output = load_demo("--skip-vocabularies", "--limit", "20")
+    assert "Locations:" in output
+    works = Work.objects.current()
+    assert not works.filter(normal_location__isnull=True).exists()
+    assert not works.filter(current_location__isnull=True).exists()
+    assert CurrentLocation.objects.filter(location__is_display=True).count() == 10
+    away = Loan.objects.get(direction="out")
+    assert away.status == "departed" and away.movements.count() == away.lines.count() > 0
+    assert all(
+        line.work.current_location.location == away.outside_location for line in away.lines.all()
+    )
+    show = Exhibition.objects.get()
+    assert show.start_date and show.checklist.filter(loan__direction="in").exists()
+    assert ConditionCheck.objects.filter(reason="departure").count() == away.lines.count()
+    before = Movement.objects.count()
+    load_demo("--skip-vocabularies", "--limit", "20")
+    assert Movement.objects.count() == before and Loan.objects.count() == 2
 
 
 def test_demo_users_have_their_roles_and_the_printed_password_works():

@@ -20,8 +20,9 @@ from exporters.register_edition import (
     EditionInfo,
     write_register_edition,
 )
-from museum_collections.models import DepositEntry, Person, Work
+from museum_collections.models import DepositEntry, Location, Movement, Person, Work
 from museum_collections.services import register
+from museum_collections.services.movements import move
 
 pytestmark = pytest.mark.django_db
 
@@ -267,6 +268,9 @@ def deposits_report(tmp_path, depositor, name, year="2025"):
 
 
 def test_the_csv_list_of_a_depositors_deposits(deposits, tmp_path, capsys):
+    stores = Location.objects.create(code="RES", name="Réserves", kind=Location.Kind.BUILDING)
+    rack = Location.objects.create(code="G4", name="Grille 4", kind="storage_unit", parent=stores)
+    move(Work.objects.get(inventory_number="D.2005.3.1"), rack, reason=Movement.Reason.STORAGE)
     output = deposits_report(tmp_path, "centre national des arts plastiques", "fnac.csv")
     assert output.read_bytes().startswith(b"\xef\xbb\xbf")
     with output.open(encoding="utf-8-sig", newline="") as source:
@@ -281,7 +285,8 @@ def test_the_csv_list_of_a_depositors_deposits(deposits, tmp_path, capsys):
         "01/06/2025",
     )
     assert first["Sous-dépôt"] == "oui" and first["Lieu du sous-dépôt"].startswith("Mairie")
-    assert first["Localisation"] == "non renseignée"
+    assert first["Localisation"] == "Réserves › Grille 4"
+    assert ended["Localisation"] == "non renseignée"
     assert first["État"] == "Bon état ; vernis jauni"
     assert ended["Fin du dépôt"] == "01/03/2025" and ended["Sous-dépôt"] == "non"
     assert (

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from museum_collections.models import ConceptScheme
 from museum_collections.services.demo import StrictLoadError, ensure_demo_users, load_demo
+from museum_collections.services.demo_locations import load_demo_locations
 from museum_collections.services.demo_registers import load_demo_registers
 
 # Schemes the demo's terms are resolved in: all present means the vocabularies are loaded.
@@ -71,11 +72,16 @@ class Command(BaseCommand):
         report.users = ensure_demo_users(password)
         report.password = password
         started = time.perf_counter()
-        registers = load_demo_registers(get_user_model().objects.get(username="registrar"))
+        users = get_user_model().objects
+        registrar, curator = users.get(username="registrar"), users.get(username="curator")
+        registers = load_demo_registers(registrar)
         report.seconds["registers"] = time.perf_counter() - started
+        started = time.perf_counter()
+        places = load_demo_locations(registrar, curator)
+        report.seconds["locations"] = time.perf_counter() - started
         if vocabulary_seconds is not None:
             report.seconds = {"vocabularies": vocabulary_seconds, **report.seconds}
-        self.print_report(report, registers, time.perf_counter() - start)
+        self.print_report(report, registers, places, time.perf_counter() - start)
 
     def load_vocabularies(self, *, skip: bool) -> float | None:
         """Run load_vocabularies unless skipped or already done; returns its duration."""
@@ -108,7 +114,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Vocabularies: done in {seconds:.1f} s.")
         return seconds
 
-    def print_report(self, report, registers, elapsed: float):
+    def print_report(self, report, registers, places, elapsed: float):
         write = self.stdout.write
         steps = ", ".join(f"{label} {seconds:.1f} s" for label, seconds in report.seconds.items())
         write("")
@@ -124,7 +130,7 @@ class Command(BaseCommand):
         work_seconds = sum(
             seconds
             for label, seconds in report.seconds.items()
-            if label not in ("vocabularies", "Tate artists", "registers")
+            if label not in ("vocabularies", "Tate artists", "registers", "locations")
         )
         write(f"  {works} works, {works / max(work_seconds, 1e-6):.0f} works/s.")
         if report.works_outside_vocabulary:
@@ -136,6 +142,11 @@ class Command(BaseCommand):
             f"  Registers: {registers.validated} validated inventory entries "
             f"({registers.removed} removed), {registers.drafts} to validate, "
             f"{registers.deposits} deposits."
+        )
+        write(
+            f"  Locations: {places.locations} locations, {places.placed} works placed, "
+            f"{places.on_display} on display, {places.loans} loans, {places.exhibitions} "
+            f"exhibitions, {places.checks} condition checks."
         )
         if report.errors:
             write(self.style.WARNING(f"{len(report.errors)} records were not loaded:"))
