@@ -2,6 +2,7 @@
 
 import django_filters
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,6 +19,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.widgets import BooleanRadioSelect, Button
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -28,6 +30,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSet,
     SnippetViewSetGroup,
 )
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from .forms import TERM_SEPARATOR, WorkForm
 from .models import (
@@ -37,6 +40,8 @@ from .models import (
     ConceptScheme,
     DepositEntry,
     InventoryEntry,
+    Location,
+    Movement,
     Person,
     Work,
     WorkDomain,
@@ -45,9 +50,14 @@ from .models import (
     WorkNumber,
 )
 from .publication import RULES
+from .services.movements import where_is
 from .text import match_key
 
 PRIVATE = "collections.view_private_work_data"
+# Where works are is private (see roles.SEE_LOCATIONS): these gate every trace of it.
+VIEW_LOCATION = "collections.view_location"
+VIEW_MOVEMENT = "collections.view_movement"
+MOVE = "collections.move_work"
 
 
 class NeverDeletedPolicy(ModelPermissionPolicy):
@@ -111,10 +121,30 @@ class WorkFilterSet(WagtailFilterSet):
         method="filter_has_register_entry",
         widget=BooleanRadioSelect,
     )
+    location = django_filters.ModelChoiceFilter(
+        label=_("Location (and everything inside it)"),
+        queryset=Location.objects.all(),
+        method="filter_location",
+    )
+    away = django_filters.BooleanFilter(
+        label=_("Away from its normal location"),
+        method="filter_away",
+        widget=BooleanRadioSelect,
+    )
+
+    LOCATION_FILTERS = ("location", "away")
 
     class Meta:
         model = Work
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is None or not self.request.user.has_perm(VIEW_LOCATION):
+            for name in self.LOCATION_FILTERS:
+                del self.filters[name]
+        else:
+            self.filters["location"].extra["widget"] = AdminSnippetChooser(Location)
 
     # The filters below select works by `pk IN (subquery)`: the database reads the few
     # matching rows once, where a correlated EXISTS would run a subquery per work.
@@ -149,6 +179,20 @@ class WorkFilterSet(WagtailFilterSet):
         )
         return queryset.filter(registered) if value else queryset.exclude(registered)
 
+    def filter_location(self, queryset, name, location):
+        if location is None:
+            return queryset
+        return queryset.filter(current_location__location__path__startswith=location.path)
+
+    def filter_away(self, queryset, name, value):
+        """Away: the current location is not the normal one nor inside it (a box on its shelf
+        is at home). Works with either location unknown are neither away nor at home."""
+        if value is None:
+            return queryset
+        known = queryset.filter(normal_location__isnull=False, current_location__isnull=False)
+        at_home = Q(current_location__location__path__startswith=F("normal_location__path"))
+        return known.exclude(at_home) if value else known.filter(at_home)
+
 
 def register_entry_button(work, entry_pk, user, priority=40):
     """A link to the work's inventory entry, or to write it (None if the user may not)."""
@@ -166,6 +210,14 @@ def register_entry_button(work, entry_pk, user, priority=40):
     return Button(_("Register entry"), url=url, icon_name="list-ol", priority=priority)
 
 
+def move_button(work, user, priority=45):
+    """A link to the Move form for the work (see locations_admin), None if the user may not."""
+    if work.is_deleted or not user.has_perm(MOVE):
+        return None
+    url = reverse(Location.snippet_viewset.get_url_name("move_work"), args=[work.pk])
+    return Button(_("Move"), url=url, icon_name="arrow-right-full", priority=priority)
+
+
 class SortedTitleIndexView(IndexView):
     """An index whose first (linked) column sorts on a key other than its own text."""
 
@@ -180,6 +232,17 @@ class SortedTitleIndexView(IndexView):
 class WorkIndexView(SortedTitleIndexView):
     title_sort_key = "inventory_sort_key"
 
+    @cached_property
+    def sees_locations(self):
+        return self.request.user.has_perm(VIEW_LOCATION)
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if self.sees_locations:
+            return columns
+        return [column for column in columns if not isinstance(column, CurrentLocationColumn)]
+
     def get_base_queryset(self):
         queryset = (
             super()
@@ -187,6 +250,8 @@ class WorkIndexView(SortedTitleIndexView):
             .select_related("latest_revision")
             .annotate(inventory_entry_pk=F("inventory_entry__pk"))
         )
+        if self.sees_locations:  # the current location in the same query, whatever the page
+            queryset = queryset.select_related("current_location__location")
         if "is_deleted" not in self.request.GET:
             queryset = queryset.filter(is_deleted=False)
         return queryset.prefetch_related(
@@ -221,8 +286,12 @@ class WorkIndexView(SortedTitleIndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        button = register_entry_button(instance, instance.inventory_entry_pk, self.request.user)
-        return [*buttons, button] if button else buttons
+        user = self.request.user
+        extra = [
+            register_entry_button(instance, instance.inventory_entry_pk, user),
+            move_button(instance, user),
+        ]
+        return [*buttons, *(button for button in extra if button)]
 
 
 class ThumbnailColumn(Column):
@@ -250,13 +319,64 @@ class DomainsColumn(Column):
         return "; ".join(domain.label for domain in instance.domains.all())
 
 
+def current_location(work):
+    try:
+        return work.current_location.location
+    except ObjectDoesNotExist:
+        return None
+
+
+class CurrentLocationColumn(Column):
+    """Where the work is now (selected with the works, and only for staff who see locations)."""
+
+    def get_value(self, instance):
+        location = current_location(instance)
+        return location.full_name if location else ""
+
+
+class LocationHistory(Component):
+    """A work's current and normal locations and its movements, newest first: a corrected
+    movement and its correction both show, and a work moved in a container says which."""
+
+    template_name = "collections/locations/work_history.html"
+    MAX_LINES = 50
+
+    def __init__(self, work, user):
+        self.work = work
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        current, normal = where_is(self.work)
+        movements = self.work.movements.select_related("carried_by__container", "corrects")
+        context = {
+            "current": current,
+            "normal": normal,
+            "movements": movements[: self.MAX_LINES],
+            "count": movements.count(),
+            "move_button": move_button(self.work, self.user),
+        }
+        if self.user.has_perm(VIEW_MOVEMENT):
+            context["movements_url"] = (
+                reverse(Movement.snippet_viewset.get_url_name("list")) + f"?work={self.work.pk}"
+            )
+        return context
+
+
 class WorkEditView(EditView):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
         entry_pk = InventoryEntry.objects.filter(work=self.object).values_list("pk", flat=True)
-        button = register_entry_button(self.object, entry_pk.first(), self.request.user)
-        return [*buttons, button] if button else buttons
+        user = self.request.user
+        extra = [
+            register_entry_button(self.object, entry_pk.first(), user),
+            move_button(self.object, user),
+        ]
+        if user.has_perm(VIEW_LOCATION) and (inspect_url := self.get_inspect_url()):
+            extra.append(
+                Button(_("Location history"), url=inspect_url, icon_name="history", priority=46)
+            )
+        return [*buttons, *(button for button in extra if button)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -291,6 +411,30 @@ def private_panel(field_name):
     return FieldPanel(field_name, permission=PRIVATE)
 
 
+def location_panel(field_name):
+    """A field only staff who see locations see; the form leaves it alone for others."""
+    return FieldPanel(field_name, permission=VIEW_LOCATION)
+
+
+class WorkInspectView(PrivacyAwareInspectView):
+    """The record, and for staff who see locations: where it is and where it went."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        button = move_button(self.object, self.request.user)
+        return [*buttons, button] if button else buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm(VIEW_LOCATION):
+            context["location_history"] = LocationHistory(self.object, self.request.user)
+        from .loans_admin import work_care_summary  # loans_admin imports this module
+
+        context["care_summary"] = work_care_summary(self.object, user=self.request.user)
+        return context
+
+
 class WorkViewSet(SnippetViewSet):
     model = Work
     icon = "image"
@@ -303,7 +447,8 @@ class WorkViewSet(SnippetViewSet):
     list_per_page = 25
     copy_view_enabled = False
     inspect_view_enabled = True
-    inspect_view_class = PrivacyAwareInspectView
+    inspect_view_class = WorkInspectView
+    inspect_template_name = "collections/locations/work_inspect.html"
     inspect_view_fields = [
         "inventory_number",
         "joconde_ref",
@@ -350,6 +495,7 @@ class WorkViewSet(SnippetViewSet):
         MakersColumn("makers", label=_("Makers")),
         Column("creation_date", label=_("Date"), sort_key="creation_year_from"),
         DomainsColumn("domains", label=_("Domains")),
+        CurrentLocationColumn("current_location", label=_("Current location")),
         BooleanColumn("is_public", label=_("Published")),
         DateColumn("updated_at", label=_("Updated"), sort_key="updated_at"),
     ]
@@ -456,6 +602,11 @@ class WorkViewSet(SnippetViewSet):
             ObjectList(
                 [InlinePanel("media", heading=_("Images, sound, video and PDF"))],
                 heading=_("Media"),
+            ),
+            ObjectList(
+                [location_panel("normal_location")],
+                heading=_("Location"),
+                permission=VIEW_LOCATION,
             ),
             ObjectList(
                 [

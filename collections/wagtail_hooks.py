@@ -4,16 +4,20 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from .bulk_actions import MergePeopleBulkAction, PublishWorksBulkAction, UnpublishWorksBulkAction
-from .models import DepositEntry, InventoryEntry, Work
+from .locations_admin import LocationPolicy, LocationsViewSetGroup, MovementPolicy
+from .models import DepositEntry, InventoryEntry, Location, Movement, Work
 from .register_admin import RegisterDashboardPanel, RegisterPolicy, RegisterViewSetGroup
 from .viewsets import CatalogueViewSetGroup, NeverDeletedPolicy, VocabularyViewSetGroup
 
 register_permission_policy(Work, NeverDeletedPolicy(Work))
 register_permission_policy(InventoryEntry, RegisterPolicy(InventoryEntry))
 register_permission_policy(DepositEntry, RegisterPolicy(DepositEntry))
+register_permission_policy(Location, LocationPolicy(Location))
+register_permission_policy(Movement, MovementPolicy(Movement))
 
 register_snippet(CatalogueViewSetGroup)
 register_snippet(RegisterViewSetGroup)
+register_snippet(LocationsViewSetGroup)
 register_snippet(VocabularyViewSetGroup)
 
 
@@ -37,6 +41,14 @@ def register_cartel_log_actions(actions):
         _("Annotate"),
         _("Observations (or other open columns) written after validation"),
     )
+
+
+@hooks.register("register_log_actions")
+def register_movement_log_actions(actions):
+    actions.register_action("cartel.move", _("Move"), _("Moved"))
+    actions.register_action("cartel.move.complete", _("Mark done"), _("Planned movement done"))
+    actions.register_action("cartel.move.cancel", _("Cancel"), _("Planned movement cancelled"))
+    actions.register_action("cartel.move.correct", _("Correct"), _("Wrong movement corrected"))
 
 
 @hooks.register("construct_homepage_panels")
@@ -67,3 +79,17 @@ def keep_private_documents_private(document, request):
     from django.core.exceptions import PermissionDenied
 
     raise PermissionDenied
+
+
+# Loans, exhibitions, condition checks and treatments (loans_admin) ---------------------------
+
+from .loans_admin import LoansViewSetGroup  # noqa: E402
+
+register_snippet(LoansViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_loan_log_actions(actions):
+    actions.register_action(
+        "cartel.loan.status", _("Change the loan's status"), _("Loan status changed")
+    )

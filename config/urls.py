@@ -4,9 +4,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from museum_collections import registrar_api
+from museum_collections.scan import scan_view
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("scan/", scan_view, name="scan_form"),
+    path("scan/<path:code>", scan_view, name="scan"),
+    path("api/registrar/", include(registrar_api)),
 ]
 
 if settings.DEBUG:

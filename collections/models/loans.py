@@ -68,7 +68,9 @@ class Exhibition(ClusterableModel):
 
     def refresh_dates(self) -> None:
         """The exhibition takes its works from the first venue's opening to the last closing."""
-        dates = self.venues.aggregate(models.Min("start_date"), models.Max("end_date"))
+        dates = ExhibitionVenue.objects.filter(exhibition=self).aggregate(
+            models.Min("start_date"), models.Max("end_date")
+        )
         self.start_date, self.end_date = dates["start_date__min"], dates["end_date__max"]
         Exhibition.objects.filter(pk=self.pk).update(
             start_date=self.start_date, end_date=self.end_date

@@ -67,7 +67,7 @@ def advance_loan(
                 _("A loan %(from)s cannot become %(to)s. Next steps: %(allowed)s.")
                 % {
                     "from": loan.get_status_display(),
-                    "to": Loan.Status(status).label,
+                    "to": dict(Loan.Status.choices).get(status, status),
                     "allowed": ", ".join(str(Loan.Status(s).label) for s in allowed) or "—",
                 }
             )
