@@ -228,6 +228,7 @@ def _loans_and_exhibition(registrar, curator, tree, today, own) -> None:
         end_date=opening + datetime.timedelta(days=90),
     )
     ExhibitionSection.objects.create(exhibition=show, title="Les Nabis")
+    Work.objects.filter(pk__in=[w.pk for w in own[2:6]]).update(insurance_value=250_000)
     for work in own[2:6]:
         ExhibitionWork.objects.create(exhibition=show, work=work, section="Les Nabis")
     borrowed = (
@@ -247,7 +248,7 @@ def _loans_and_exhibition(registrar, curator, tree, today, own) -> None:
             end_date=opening + datetime.timedelta(days=104),
             notes=DEMO,
         )
-        LoanObject.objects.create(loan=loan_in, work=borrowed)
+        LoanObject.objects.create(loan=loan_in, work=borrowed, insurance_value=80_000)
         ExhibitionWork.objects.create(
             exhibition=show, work=borrowed, section="Les Nabis", loan=loan_in
         )
