@@ -230,6 +230,11 @@ class Loan(DateRangeMixin, ClusterableModel):
             self.number = self._next_number()
         super().save(*args, **kwargs)
 
+    def get_status_display(self) -> str:
+        if self.status == self.Status.DEPARTED:
+            return str(_("works away") if self.direction == self.Direction.OUT else _("received"))
+        return str(self.Status(self.status).label)
+
     def _next_number(self) -> str:
         """PS-2026-001 for the first loan out of 2026 (prêt sortant), PE-… for loans in."""
         prefix = f"{'PS' if self.direction == self.Direction.OUT else 'PE'}-{self.start_date.year}-"
