@@ -50,7 +50,7 @@ RULES = {
                 insurance_value_date internal_notes is_public is_deleted deletion_reason
                 deleted_at created_at inventory_sort_key inventory_year latest_revision _revisions
                 inventory_entry deposit_entries normal_location current_location movements
-                condition_checks treatments loan_lines exhibition_lines
+                condition_checks treatments loan_lines exhibition_lines recolement_records
             """,
         ),
         rule(

@@ -45,6 +45,19 @@ CARE = [
 ]
 LOANS = [f"collections.{action}_loan" for action in ("view", "add", "change")]
 EXHIBITIONS = [f"collections.{action}_exhibition" for action in ("view", "add", "change")]
+RECOLEMENT = [
+    f"collections.{action}_{model}"
+    for model in ("recolementplan", "recolementcampaign", "recolementrecord")
+    for action in ("view", "add", "change")
+] + [
+    "collections.view_recolementobservation",
+    "collections.view_tabletsession",
+    "collections.change_tabletsession",
+]
+SEE_RECOLEMENT = [
+    f"collections.view_{model}"
+    for model in ("recolementplan", "recolementcampaign", "recolementrecord")
+]
 
 ROLES = {
     "Registrar": (
@@ -66,6 +79,7 @@ ROLES = {
             *CARE,
             *LOANS,
             "collections.view_exhibition",
+            *RECOLEMENT,
         ],
         ["add", "change", "choose"],
     ),
@@ -89,6 +103,7 @@ ROLES = {
             *LOANS,
             *EXHIBITIONS,
             "collections.delete_exhibition",
+            *SEE_RECOLEMENT,
         ],
         ["add", "choose"],
     ),

@@ -11,6 +11,13 @@ from .loans import (
 from .locations import CurrentLocation, Location, Movement
 from .media import CartelDocument, CartelImage, CartelRendition, Rights, WorkMedia
 from .people import Person, PersonName
+from .recolement import (
+    RecolementCampaign,
+    RecolementObservation,
+    RecolementPlan,
+    RecolementRecord,
+    TabletSession,
+)
 from .register import DepositEntry, InventoryEntry, InventoryRemoval, RegisterEntry, RegisterHead
 from .vocabularies import Concept, ConceptScheme
 from .works import (
@@ -39,6 +46,11 @@ from .works import (
 )
 
 __all__ = [
+    "RecolementCampaign",
+    "RecolementObservation",
+    "RecolementPlan",
+    "RecolementRecord",
+    "TabletSession",
     "ConditionCheck",
     "ConservationTreatment",
     "Exhibition",
