@@ -5,6 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
+# The tablet app's barcode decoder (for browsers without BarcodeDetector), pinned by
+# package-lock.json, installed by npm and copied here; never committed (see .gitignore).
+TABLET_VENDOR := collections/static/collections/tablet/vendor
+ZXING := $(TABLET_VENDOR)/zxing-library.min.js
 
 .PHONY: demo test install messages lint check clean-demo
 
@@ -17,12 +21,20 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -P -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(ZXING): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required (Debian: apt-get install npm): it installs the tablet app's barcode decoder."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(TABLET_VENDOR)
+	cp node_modules/@zxing/library/LICENSE $(TABLET_VENDOR)/zxing-library.LICENSE.txt
+	cp node_modules/@zxing/library/umd/index.min.js $@
+
+install: $(STAMP) $(ZXING)
 
 # Refresh the French catalogue after changing user-facing strings (needs GNU gettext).
 # The compiled locale/fr/LC_MESSAGES/django.mo is committed, so installing needs no gettext.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=demo
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=demo \
+		--ignore=node_modules --ignore='*/vendor/*'
 	$(PY) manage.py compilemessages --ignore=.venv
 
 demo: install

@@ -1,6 +1,10 @@
 """The registrar's JSON API, for the tablet used in the stores: look up a scanned code, record a
-movement. Session-authenticated (staff login), CSRF-protected; locations are private, so every
-endpoint needs `collections.view_location`, and recording a movement `collections.move_work`.
+movement. Authenticated by the staff login's session (CSRF-protected) or by a tablet's token,
+``Authorization: Bearer <token>`` from a TabletSession (no cookies, so no CSRF); locations are
+private, so every endpoint needs `collections.view_location`, and recording a movement
+`collections.move_work`. An unknown token is a 401 ``{"error"}``, a revoked one a 401
+``{"error", "revoked": true}``: the tablet asks its user to log in again. The récolement
+endpoints for the tablet are in tablet_api.
 
     GET  /api/registrar/                → who is logged in, whether they may move, the reasons
     GET  /api/registrar/lookup/<code>   → the work or location the code names
@@ -19,10 +23,10 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
-from .models import CurrentLocation, Location, Movement, Work, WorkMedia
+from .models import CurrentLocation, Location, Movement, TabletSession, Work, WorkMedia
 from .scan import SEE_LOCATIONS, resolve_code, scan_code_of
 from .services.movements import MoveError, move
 
@@ -39,11 +43,40 @@ def error(message, status=400, field=None, **extra) -> JsonResponse:
     return JsonResponse({"error": str(message), "field": field, **extra}, status=status)
 
 
+def bearer_token(request) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, else None."""
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def tablet_user(request, token: str):
+    """The user of a live tablet session, or the 401 to send; sets request.tablet_session."""
+    session = (
+        TabletSession.objects.filter(token_hash=TabletSession.hash(token))
+        .select_related("user")
+        .first()
+        if token
+        else None
+    )
+    if session is not None and session.revoked_at is not None:
+        return None, error(
+            _("This tablet was signed out. Log in again: its observations are kept."),
+            401,
+            revoked=True,
+        )
+    if session is None or not session.user.is_active:
+        return None, error(_("Unknown tablet token. Log in again."), 401)
+    TabletSession.objects.filter(pk=session.pk).update(last_seen_at=timezone.now())
+    request.tablet_session = session
+    return session.user, None
+
+
 def registrar_api(view):
-    """Refuse anonymous users (401) and users who may not see locations (403)."""
+    """Authenticate by session (with CSRF) or tablet token (without); refuse anonymous users
+    (401) and users who may not see locations (403)."""
 
     @wraps(view)
-    def checked(request, *args, **kwargs):
+    def allowed(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return error(
                 _("Log in to Cartel first."), 401, login_url=resolve_url(settings.LOGIN_URL)
@@ -51,6 +84,21 @@ def registrar_api(view):
         if not request.user.has_perm(SEE_LOCATIONS):
             return error(_("You may not see where works are kept."), 403)
         return view(request, *args, **kwargs)
+
+    with_session = csrf_protect(allowed)
+
+    @csrf_exempt  # checked below, for session requests only
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        request.tablet_session = None
+        token = bearer_token(request)
+        if token is None:
+            return with_session(request, *args, **kwargs)
+        user, refused = tablet_user(request, token)
+        if refused is not None:
+            return refused
+        request.user = user
+        return allowed(request, *args, **kwargs)
 
     return checked
 

@@ -93,3 +93,35 @@ def register_loan_log_actions(actions):
     actions.register_action(
         "cartel.loan.status", _("Change the loan's status"), _("Loan status changed")
     )
+
+
+# Récolement: plans, campaigns, records, tablet sessions (recolement_admin) ---------------------
+
+from .recolement_admin import RecolementViewSetGroup  # noqa: E402
+
+register_snippet(RecolementViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_recolement_log_actions(actions):
+    actions.register_action(
+        "cartel.recolement.observe", _("Record an observation"), _("Observation recorded")
+    )
+    actions.register_action(
+        "cartel.recolement.resolve",
+        _("Decide the conflict"),
+        _("Conflict between observations decided"),
+    )
+    actions.register_action("cartel.recolement.validate", _("Validate"), _("Record validated"))
+    actions.register_action(
+        "cartel.recolement.validate_clean",
+        _("Validate records without anomaly"),
+        _("Records without anomaly validated"),
+    )
+    actions.register_action(
+        "cartel.recolement.not_seen", _("Mark the rest as not seen"), _("Rest marked as not seen")
+    )
+    actions.register_action(
+        "cartel.recolement.close", _("Close the campaign"), _("Campaign closed")
+    )
+    actions.register_action("cartel.tablet.revoke", _("Revoke"), _("Tablet session revoked"))

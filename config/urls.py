@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from museum_collections import registrar_api
+from museum_collections import registrar_api, tablet_api, tablet_views
 from museum_collections.scan import scan_view
 
 urlpatterns = [
@@ -12,7 +12,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("scan/", scan_view, name="scan_form"),
     path("scan/<path:code>", scan_view, name="scan"),
+    path("tablet/", include(tablet_views)),
     path("api/registrar/", include(registrar_api)),
+    path("api/registrar/", include(tablet_api)),
 ]
 
 if settings.DEBUG:

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from museum_collections.models import ConceptScheme
 from museum_collections.services.demo import StrictLoadError, ensure_demo_users, load_demo
 from museum_collections.services.demo_locations import load_demo_locations
+from museum_collections.services.demo_recolement import load_demo_recolement
 from museum_collections.services.demo_registers import load_demo_registers
 
 # Schemes the demo's terms are resolved in: all present means the vocabularies are loaded.
@@ -79,6 +80,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         places = load_demo_locations(registrar, curator)
         report.seconds["locations"] = time.perf_counter() - started
+        report.recolement = load_demo_recolement(registrar)
         if vocabulary_seconds is not None:
             report.seconds = {"vocabularies": vocabulary_seconds, **report.seconds}
         self.print_report(report, registers, places, time.perf_counter() - start)
@@ -148,6 +150,7 @@ class Command(BaseCommand):
             f"{places.on_display} on display, {places.loans} loans, {places.exhibitions} "
             f"exhibitions, {places.checks} condition checks."
         )
+        write(f"  Récolement: {report.recolement}")
         if report.errors:
             write(self.style.WARNING(f"{len(report.errors)} records were not loaded:"))
             for bad in report.errors:
