@@ -20,12 +20,12 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from .register_edition import (
     FRAME_WIDTH,
-    GREY,
     MARGINS,
     PAGE,
     atomic_output,
     french_date,
     numbered_canvas,
+    page_footer,
     signature_blocks,
     styles,
     text,
@@ -145,23 +145,9 @@ def _pdf_row(row: DepositRow, cell) -> list[Paragraph]:
 
 
 def _footer(info: DepositsInfo) -> Callable[[Canvas, int], None]:
-    left = f"État annuel des dépôts — {info.depositor} — {info.year} — {info.museum_name}"
-
-    def draw(canvas: Canvas, total: int) -> None:
-        canvas.saveState()
-        y = MARGINS["bottom"] - 0.9 * cm
-        canvas.setStrokeColor(GREY)
-        canvas.setLineWidth(0.4)
-        canvas.line(MARGINS["left"], y + 14, PAGE[0] - MARGINS["right"], y + 14)
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(MARGINS["left"], y, left)
-        canvas.setFont("Helvetica-Bold", 9)
-        canvas.drawRightString(
-            PAGE[0] - MARGINS["right"], y, f"page {canvas.getPageNumber()} / {total}"
-        )
-        canvas.restoreState()
-
-    return draw
+    return page_footer(
+        f"État annuel des dépôts — {info.depositor} — {info.year} — {info.museum_name}"
+    )
 
 
 def write_deposits_pdf(

@@ -30,12 +30,12 @@ from reportlab.platypus import (
 
 from .register_edition import (
     FRAME_WIDTH,
-    GREY,
     MARGINS,
     PAGE,
     atomic_output,
     french_date,
     numbered_canvas,
+    page_footer,
     signature_blocks,
     styles,
     text,
@@ -273,23 +273,7 @@ def _annex(number: int, title: str, rows: Sequence[PvRow], style) -> list:
 
 
 def _footer(info: PvInfo) -> Callable[[Canvas, int], None]:
-    left = f"{TITLE} — {info.campaign} — {info.museum_name}"
-
-    def draw(canvas: Canvas, total: int) -> None:
-        canvas.saveState()
-        y = MARGINS["bottom"] - 0.9 * cm
-        canvas.setStrokeColor(GREY)
-        canvas.setLineWidth(0.4)
-        canvas.line(MARGINS["left"], y + 14, PAGE[0] - MARGINS["right"], y + 14)
-        canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(MARGINS["left"], y, left)
-        canvas.setFont("Helvetica-Bold", 9)
-        canvas.drawRightString(
-            PAGE[0] - MARGINS["right"], y, f"page {canvas.getPageNumber()} / {total}"
-        )
-        canvas.restoreState()
-
-    return draw
+    return page_footer(f"{TITLE} — {info.campaign} — {info.museum_name}")
 
 
 def write_recolement_pv(

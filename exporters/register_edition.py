@@ -268,6 +268,26 @@ def numbered_canvas(footer: Callable[[Canvas, int], None]) -> type[Canvas]:
     return NumberedCanvas
 
 
+def page_footer(left: str) -> Callable[[Canvas, int], None]:
+    """A plain footer: a rule, ``left`` in small type and "page N / total" on the right."""
+
+    def draw(canvas: Canvas, total: int) -> None:
+        canvas.saveState()
+        y = MARGINS["bottom"] - 0.9 * cm
+        canvas.setStrokeColor(GREY)
+        canvas.setLineWidth(0.4)
+        canvas.line(MARGINS["left"], y + 14, PAGE[0] - MARGINS["right"], y + 14)
+        canvas.setFont("Helvetica", 7.5)
+        canvas.drawString(MARGINS["left"], y, left)
+        canvas.setFont("Helvetica-Bold", 9)
+        canvas.drawRightString(
+            PAGE[0] - MARGINS["right"], y, f"page {canvas.getPageNumber()} / {total}"
+        )
+        canvas.restoreState()
+
+    return draw
+
+
 def paraphe_box(canvas: Canvas, x: float, y: float, width=2.6 * cm, height=1.2 * cm) -> None:
     canvas.setStrokeColor(colors.black)
     canvas.setLineWidth(0.6)
