@@ -43,7 +43,7 @@ RULES = {
                 assigned_museum credit_line copyright_notice copyright_status updated_at
                 other_numbers makers domains denominations materials techniques periods styles
                 schools genesis subjects subject_sources places uses dimensions inscriptions
-                links media
+                links media library_references archive_units
             """,
             private="""
                 acquisition_source acquisition_price acquisition_currency insurance_value
@@ -51,6 +51,7 @@ RULES = {
                 deleted_at created_at inventory_sort_key inventory_year latest_revision _revisions
                 inventory_entry deposit_entries normal_location current_location movements
                 condition_checks treatments loan_lines exhibition_lines recolement_records
+                documentary_files
             """,
         ),
         rule(
@@ -58,11 +59,12 @@ RULES = {
             public="""
                 id kind name surname forenames birth_date birth_year birth_place death_date
                 death_year death_place nationality biography wikidata_id ulan_id bnf_ark idref_id
-                other_names
+                other_names bibliographic_authorships archives_created archive_units
             """,
             private="""
                 address email phone private_notes source_ref merged_into merged_at created_at updated_at
                 sort_name works_supplied merged_duplicates works_made deposits loans treatments
+                documentary_files
             """,
         ),
         rule(
@@ -71,7 +73,7 @@ RULES = {
             private="""
                 is_public collection tags focal_point_x focal_point_y focal_point_width
                 focal_point_height uploaded_by_user created_at file_size file_hash
-                description renditions work_links tagged_items index_entries
+                description renditions work_links tagged_items index_entries archive_units
             """,
         ),
         rule(
@@ -79,8 +81,51 @@ RULES = {
             public="id title file credit rights rights_holder",
             private="""
                 is_public collection tags uploaded_by_user created_at file_size file_hash
-                work_links tagged_items index_entries
+                work_links tagged_items index_entries documentary_files
             """,
+        ),
+        # Documentation: the library and archives are public, their internal notes, the
+        # original records and where copies are shelved are not; documentary files stay inside.
+        rule(
+            "documentation.BibliographicRecord",
+            public="""
+                id record_id record_type title subtitle responsibility edition publisher
+                publication_place publication_date publication_year extent series isbn issn notes
+                subjects languages authors items work_references
+            """,
+            private="source_format internal_notes raw created_at updated_at",
+        ),
+        rule(
+            "documentation.BibliographicAuthor",
+            public="id record person role sort_order",
+            private="",
+        ),
+        rule(
+            "documentation.LibraryItem",
+            public="id record call_number copy_number status",
+            private="barcode location notes",
+        ),
+        rule(
+            "documentation.WorkReference",
+            public="id record work pages figure catalogue_number note",
+            private="",
+        ),
+        rule(
+            "documentation.DocumentaryFile",
+            public="",
+            private="""
+                id code title kind location contents date_range works people documents
+                internal_notes created_at updated_at
+            """,
+        ),
+        rule(
+            "documentation.ArchiveUnit",
+            public="""
+                id reference_code title level parent children dates year_from year_to extent
+                creator creator_name scope_and_content access_conditions item_kind images works
+                people
+            """,
+            private="internal_notes path depth created_at updated_at",
         ),
     )
 }

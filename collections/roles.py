@@ -54,6 +54,20 @@ RECOLEMENT = [
     "collections.view_tabletsession",
     "collections.change_tabletsession",
 ]
+# Documentation (library, documentary files, archives): the documentalists keep it.
+LIBRARY_AND_ARCHIVES = ("bibliographicrecord", "libraryitem", "archiveunit")
+DOCUMENTATION_MODELS = (*LIBRARY_AND_ARCHIVES, "documentaryfile")
+SEE_DOCUMENTATION = [f"documentation.view_{model}" for model in DOCUMENTATION_MODELS]
+EDIT_DOCUMENTATION = [
+    *SEE_DOCUMENTATION,
+    *(f"documentation.change_{model}" for model in DOCUMENTATION_MODELS),
+]
+KEEP_DOCUMENTATION = [
+    *EDIT_DOCUMENTATION,
+    *(f"documentation.add_{model}" for model in DOCUMENTATION_MODELS),
+]
+# Internal notes of the library and archives: staff only, never researchers.
+DOCUMENTATION_NOTES = ["documentation.view_internal_notes"]
 SEE_RECOLEMENT = [
     f"collections.view_{model}"
     for model in ("recolementplan", "recolementcampaign", "recolementrecord")
@@ -80,6 +94,8 @@ ROLES = {
             *LOANS,
             "collections.view_exhibition",
             *RECOLEMENT,
+            *SEE_DOCUMENTATION,
+            *DOCUMENTATION_NOTES,
         ],
         ["add", "change", "choose"],
     ),
@@ -104,6 +120,8 @@ ROLES = {
             *EXHIBITIONS,
             "collections.delete_exhibition",
             *SEE_RECOLEMENT,
+            *EDIT_DOCUMENTATION,
+            *DOCUMENTATION_NOTES,
         ],
         ["add", "choose"],
     ),
@@ -120,6 +138,8 @@ ROLES = {
             "collections.change_concept",
             "collections.add_conceptscheme",
             "collections.change_conceptscheme",
+            *KEEP_DOCUMENTATION,
+            *DOCUMENTATION_NOTES,
         ],
         ["add", "choose"],
     ),
@@ -128,7 +148,15 @@ ROLES = {
         [*ADMIN, "collections.view_work", *SEE_LOCATIONS, "collections.move_work"],
         ["add", "change", "choose", "delete"],
     ),
-    "Researcher": ("Chercheur / Researcher", [*ADMIN, *VIEW_CATALOGUE], []),
+    "Researcher": (
+        "Chercheur / Researcher",
+        [
+            *ADMIN,
+            *VIEW_CATALOGUE,
+            *(f"documentation.view_{model}" for model in LIBRARY_AND_ARCHIVES),
+        ],
+        [],
+    ),
 }
 
 
