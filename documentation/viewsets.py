@@ -242,7 +242,7 @@ class LibraryItemViewSet(SnippetViewSet):
     list_display = [
         "call_number",
         Column("copy_number", label=_("Copy")),
-        Column("record", label=_("Record")),
+        Column("record", label=_("Bibliographic record")),
         Column("get_status_display", label=_("Status")),
         Column("location", label=_("Shelf")),
         Column("barcode", label=_("Barcode")),

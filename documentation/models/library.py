@@ -67,14 +67,14 @@ class BibliographicRecord(ClusterableModel):
     extent = models.CharField(
         _("collation"), max_length=500, blank=True, help_text=_("e.g. 245 p. : ill. ; 28 cm.")
     )
-    series = models.CharField(_("series"), max_length=500, blank=True)
+    series = models.CharField(_("publisher's series"), max_length=500, blank=True)
     isbn = models.CharField(
         _("ISBN"), max_length=500, blank=True, help_text=_("Several separated by semicolons.")
     )
     issn = models.CharField(_("ISSN"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     subjects = models.TextField(
-        _("subjects"), blank=True, help_text=_("Separated by semicolons: Peinture ; Nabis.")
+        _("subject headings"), blank=True, help_text=_("Separated by semicolons: Peinture ; Nabis.")
     )
     languages = models.CharField(
         _("languages"),
