@@ -17,9 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from wagtail.models import ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from importers.marc import BadRecord, MarcFileError, MarcRecord, read_records
+from museum_collections.dating import parse_date
 from museum_collections.models import Person
 from museum_collections.services.reconcile import PersonReconciler, display_name, identifiers_of
 
@@ -27,6 +31,7 @@ from .lists import join_list
 from .models import BibliographicAuthor, BibliographicRecord
 
 PROGRESS_EVERY = 500
+BATCH = 500
 
 
 @dataclass
@@ -52,6 +57,12 @@ class LibraryImportReport:
         return self.created + self.updated + self.unchanged + len(self.rejected)
 
 
+def _year_of(date: str) -> int | None:
+    """The year the model derives from a date as written (BibliographicRecord.save)."""
+    parsed = parse_date(date) if date else None
+    return parsed.earliest if parsed else None
+
+
 def _values(record: MarcRecord, flavour: str) -> dict:
     book = record.normalised()
     languages = [code.lower() for code in book.languages if len(code) == 3 and code.isalpha()]
@@ -74,7 +85,8 @@ def _values(record: MarcRecord, flavour: str) -> dict:
         "languages": join_list(languages),
         # the record as read, through JSON so that it compares equal to what is stored
         "raw": json.loads(json.dumps({"leader": record.leader, "fields": record.fields})),
-    } | ({"publication_year": book.year} if book.year else {}), book.authors
+        "publication_year": book.year or _year_of(book.date),
+    }, book.authors
 
 
 class LibraryLoader:
@@ -83,10 +95,14 @@ class LibraryLoader:
         self.log = log
         self.people = PersonReconciler()
         self.report = LibraryImportReport()
+        self.touched: list[int] = []  # records created or updated, to index at the end
 
     def load_files(self, paths: Iterable[Path], *, dry_run: bool = False) -> LibraryImportReport:
-        with transaction.atomic():
+        # Wagtail's reference index is updated once at the end, for the records written, with
+        # their authors read in one query: per save it would cost more than the import itself.
+        with transaction.atomic(), disable_reference_index_auto_update():
             self._load_files(paths)
+            self._index()
             if dry_run:  # everything was checked as for real; now forget it
                 transaction.set_rollback(True)
         return self.report
@@ -95,63 +111,130 @@ class LibraryLoader:
         started, seen = time.perf_counter(), 0
         for path in paths:
             before = dataclasses.replace(self.report, rejected=list(self.report.rejected))
+            written = len(self.touched)
             try:
                 with transaction.atomic():  # a file that cannot be read writes nothing
+                    batch: list[tuple[MarcRecord, dict, list]] = []
                     for item in read_records(path):
                         seen += 1
-                        self._load(path, item)
+                        prepared = self._prepare(path, item)
+                        if prepared and any(p[0].record_id == item.record_id for p in batch):
+                            self._store_batch(path, batch)  # the same 001 twice: in order
+                            batch = []
+                        if prepared:
+                            batch.append(prepared)
+                        if len(batch) == BATCH:
+                            self._store_batch(path, batch)
+                            batch = []
                         if seen % PROGRESS_EVERY == 0:
                             rate = seen / (time.perf_counter() - started)
                             self.log(f"  {seen:,} records ({rate:,.0f}/s)")
+                    self._store_batch(path, batch)
             except MarcFileError as error:
                 self.report = before  # the file's records were rolled back: so are its counts
                 self.people = PersonReconciler()  # and the people it created
+                del self.touched[written:]
                 self.report.unreadable.append((str(path), error.reason))
 
-    def _load(self, path: Path, item: MarcRecord | BadRecord) -> None:
+    def _index(self) -> None:
+        for start in range(0, len(self.touched), BATCH):
+            chunk = self.touched[start : start + BATCH]
+            for record in BibliographicRecord.objects.filter(pk__in=chunk).prefetch_related(
+                "authors", "items", "work_references"
+            ):
+                ReferenceIndex.create_or_update_for_object(record)
+
+    def _reject(self, path: Path, item, error: ValidationError) -> None:
+        reason = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+        self.report.rejected.append(Rejected(str(path), item.record_number, item.record_id, reason))
+
+    def _prepare(self, path: Path, item: MarcRecord | BadRecord):
+        """The record's values and authors, checked in memory; None when it is rejected."""
         if isinstance(item, BadRecord):
             self.report.rejected.append(Rejected(str(path), item.record_number, "", item.reason))
+            return None
+        values, authors = _values(item, self.flavour if self.flavour != "auto" else item.flavour)
+        try:
+            if not values["title"]:
+                raise ValidationError({"title": ["no title (UNIMARC 200$a, MARC 21 245$a)"]})
+            BibliographicRecord(record_id=item.record_id, **values).full_clean(
+                validate_unique=False
+            )
+        except ValidationError as error:
+            self._reject(path, item, error)
+            return None
+        return item, values, authors
+
+    def _store_batch(self, path: Path, batch) -> None:
+        """Write a batch in a few queries; if the database refuses it, record by record."""
+        if not batch:
             return
-        flavour = item.flavour if self.flavour == "auto" else self.flavour
+        counts = (self.report.created, self.report.updated, self.report.unchanged)
+        written = len(self.touched)
         try:
             with transaction.atomic():
-                self._store(item, flavour)
-        except ValidationError as error:
-            reason = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
-            self.report.rejected.append(
-                Rejected(str(path), item.record_number, item.record_id, reason)
-            )
+                self._write(batch)
+        except IntegrityError:
+            self.report.created, self.report.updated, self.report.unchanged = counts
+            del self.touched[written:]
+            for prepared in batch:
+                try:
+                    with transaction.atomic():
+                        self._write([prepared])
+                except (IntegrityError, ValidationError) as error:
+                    reason = (
+                        error
+                        if isinstance(error, ValidationError)
+                        else ValidationError({"record": [str(error)]})
+                    )
+                    self._reject(path, prepared[0], reason)
 
-    def _store(self, item: MarcRecord, flavour: str) -> None:
-        values, authors = _values(item, flavour)
-        if not values["title"]:
-            raise ValidationError({"title": ["no title (UNIMARC 200$a, MARC 21 245$a)"]})
-        record = BibliographicRecord.objects.filter(record_id=item.record_id).first()
-        people = [(self._person(author, item.record_id), author.role) for author in authors]
-        if record is None:
-            record = BibliographicRecord(record_id=item.record_id, **values)
-            record.full_clean()
-            record.save()
-            self.report.created += 1
-        else:
-            changed = {k: v for k, v in values.items() if getattr(record, k) != v}
-            same_authors = [(a.person_id, a.role) for a in record.authors.all()] == [
-                (p.pk, role) for p, role in people
-            ]
-            if not changed and same_authors:
-                self.report.unchanged += 1
-                return
-            for name, value in changed.items():
-                setattr(record, name, value)
-            record.full_clean()
-            record.save()
-            record.authors.all().delete()
-            self.report.updated += 1
-        if not record.authors.exists():
-            BibliographicAuthor.objects.bulk_create(
+    def _write(self, batch) -> None:
+        existing = {
+            record.record_id: record
+            for record in BibliographicRecord.objects.filter(
+                record_id__in=[item.record_id for item, _v, _a in batch]
+            ).prefetch_related("authors")
+        }
+        new, changed_records, changed_fields, authors_of = [], [], set(), {}
+        for item, values, authors in batch:
+            people = [(self._person(a, item.record_id), a.role) for a in authors]
+            record = existing.get(item.record_id)
+            if record is None:
+                record = BibliographicRecord(record_id=item.record_id, **values)
+                new.append(record)
+            else:
+                changed = {k: v for k, v in values.items() if getattr(record, k) != v}
+                same_authors = [(a.person_id, a.role) for a in record.authors.all()] == [
+                    (person.pk, role) for person, role in people
+                ]
+                if not changed and same_authors:
+                    self.report.unchanged += 1
+                    continue
+                for name, value in changed.items():
+                    setattr(record, name, value)
+                record.updated_at = timezone.now()  # bulk_update does not set auto_now fields
+                changed_records.append(record)
+                changed_fields |= set(changed)
+            authors_of[item.record_id] = (record, people)
+        BibliographicRecord.objects.bulk_create(new, batch_size=BATCH)
+        if changed_records:
+            if changed_fields:
+                BibliographicRecord.objects.bulk_update(
+                    changed_records, [*changed_fields, "updated_at"], batch_size=BATCH
+                )
+            BibliographicAuthor.objects.filter(record__in=changed_records).delete()
+        BibliographicAuthor.objects.bulk_create(
+            (
                 BibliographicAuthor(record=record, person=person, role=role, sort_order=n)
+                for record, people in authors_of.values()
                 for n, (person, role) in enumerate(people)
-            )
+            ),
+            batch_size=BATCH,
+        )
+        self.report.created += len(new)
+        self.report.updated += len(changed_records)
+        self.touched += [record.pk for record, _people in authors_of.values()]
 
     def _person(self, author, record_id: str) -> Person:
         name = display_name(author.name, author.forenames)

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from wagtail.models import ReferenceIndex
 
 from documentation.models import BibliographicRecord
 from museum_collections.models import Person
@@ -51,6 +52,8 @@ def test_french_library_records_with_their_accents_and_authors(unimarc, tmp_path
         ("Jean-François Ménard", "730"),
     ]
     assert potter.source_format == "unimarc" and potter.raw["leader"]
+    rowling = potter.authors.first().person  # Wagtail's "usage" of the person shows the record
+    assert ReferenceIndex.get_references_to(rowling).filter(object_id=str(potter.pk)).exists()
 
 
 def test_a_second_run_changes_nothing(unimarc, tmp_path):
