@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .stored import StoredValues
 from .works import ProtectedRecordError, Work
 
 PATH_SEPARATOR = " › "
@@ -36,7 +37,7 @@ class LocationQuerySet(models.QuerySet):
         return self.filter(path__startswith=location.path)
 
 
-class Location(models.Model):
+class Location(StoredValues):
     """A place in the museum's tree: site › building › room › storage unit › shelf or drawer ›
     box. Containers (boxes, crates, frames) are locations that move, with what they hold."""
 
@@ -123,7 +124,7 @@ class Location(models.Model):
         if renamed or getattr(self, "_moving", False):
             for child in self.children.all():
                 child._refresh_path(recursive=True)
-        self._stored = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        self.remember_stored()
         self._moving = False
 
     def _refresh_path(self, recursive=False):
@@ -145,12 +146,6 @@ class Location(models.Model):
                 "the location as no longer in use."
             )
         )
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored = dict(zip(field_names, values, strict=True))
-        return instance
 
     def clean(self):
         super().clean()
@@ -181,7 +176,7 @@ class MovementQuerySet(models.QuerySet):
         raise ProtectedRecordError(Movement.append_only_message())
 
 
-class Movement(models.Model):
+class Movement(StoredValues):
     """One move of a work, or of a container with what it holds: from, to, when, why, who.
 
     Append-only. A planned movement is later marked done or cancelled; nothing else changes.
@@ -309,16 +304,10 @@ class Movement(models.Model):
             if changed - {"status", "moved_at"} or stored["status"] != self.Status.PLANNED:
                 raise ProtectedRecordError(self.append_only_message())
         super().save(*args, **kwargs)
-        self._stored = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        self.remember_stored()
 
     def delete(self, *args, **kwargs):
         raise ProtectedRecordError(self.append_only_message())
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored = dict(zip(field_names, values, strict=True))
-        return instance
 
     @staticmethod
     def append_only_message():

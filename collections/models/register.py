@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..inventory_numbers import parse_inventory_number
 from .people import Person
+from .stored import StoredValues
 from .works import ProtectedRecordError, Work
 
 
@@ -69,7 +70,7 @@ class RegisterDescription(models.Model):
         abstract = True
 
 
-class RegisterEntry(RegisterDescription):
+class RegisterEntry(StoredValues, RegisterDescription):
     """What makes a row of a legal register: the draft → validated life and the hash chain."""
 
     class Status(models.TextChoices):
@@ -128,7 +129,7 @@ class RegisterEntry(RegisterDescription):
         if changed:
             raise ProtectedRecordError(self.locked_message(changed))
         super().save(*args, **kwargs)
-        self._stored = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        self.remember_stored()
 
     def delete(self, *args, **kwargs):
         stored = getattr(self, "_stored", None) or {}
@@ -159,12 +160,6 @@ class RegisterEntry(RegisterDescription):
             "A validated entry is never deleted from the %(register)s. Record its removal "
             "(radiation) with the decision's reference instead."
         ) % {"register": cls._meta.verbose_name_plural}
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored = dict(zip(field_names, values, strict=True))
-        return instance
 
     def changed_locked_fields(self) -> list[str]:
         """Locked fields whose value differs from the validated row in the database."""
