@@ -612,6 +612,7 @@ class WorkViewSet(SnippetViewSet):
                 [
                     FieldPanel("is_public", permission="collections.publish_work"),
                     FieldPanel("internal_notes"),
+                    FieldPanel("imported_records", read_only=True),
                     MultiFieldPanel(
                         [
                             FieldPanel("is_deleted", permission="collections.delete_work"),

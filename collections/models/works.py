@@ -220,6 +220,13 @@ class Work(RevisionMixin, ClusterableModel):
         help_text=_("Shown on the portal and in open exports (public fields only)."),
     )
     internal_notes = models.TextField(_("internal notes"), blank=True)
+    imported_records = models.JSONField(
+        _("records as imported"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Each source's record as read by the importers, kept whole: nothing is lost."),
+    )
     is_deleted = models.BooleanField(_("deleted"), default=False)
     deletion_reason = models.TextField(_("reason for deletion"), blank=True)
     deleted_at = models.DateTimeField(_("deleted on"), null=True, blank=True, editable=False)

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import ReferenceIndex
 
+from documentation.models import BibliographicRecord
 from museum_collections.models import (
     CartelImage,
     ConditionCheck,
@@ -90,7 +91,16 @@ def test_a_subset_of_the_real_data_gives_complete_records(real_vocabularies):
     assert "Vocabularies: already loaded, skipped." in output
     assert summary(output)["works"] == (210, 0, 0)
     assert summary(output)["images"] == (70, 0, 0)
-    assert Work.objects.count() == 210
+    # and through the importers: 46 FileMaker objects and 20 Joconde notices, 100 library records
+    assert Work.objects.count() == 210 + 46 + 20
+    assert "Library records (through the importers): 100 created" in output
+    assert "Filemaker objects (through the importers): 46 created" in output
+    assert "Joconde notices (through the importers): 20 created" in output
+    assert BibliographicRecord.objects.count() == 100
+    tulle = Work.objects.get(joconde_ref="05000000115")
+    assert (tulle.inventory_number, tulle.is_public) == ("MC.2012.0.20", True)
+    assert terms(tulle, "domains") == [("dessin", "DOMN")]
+    assert Work.objects.get(inventory_number="SC 1986.63").title == "Split Chess Pieces"
 
     # MoMA, first line of the file: Otto Wagner's drawing for the Ferdinand bridge, 1896.
     wagner = Work.objects.get(inventory_number="885.1996")
