@@ -273,3 +273,34 @@ def _loans_and_exhibition(registrar, curator, tree, today, own) -> None:
         start_date=today + datetime.timedelta(days=30),
         end_date=today + datetime.timedelta(days=60),
     )
+
+
+def place_incoming_works(registrar) -> int:
+    """Works taken in from other databases (the importers' demo) wait, before their first
+    récolement, on the shelves of a quarantine store: placed, but outside the other stores."""
+    with transaction.atomic():
+        stores = _place(
+            "MDD-R", "Réserves", Kind.BUILDING, _place("MDD", "Musée départemental", Kind.SITE)
+        )
+        incoming = _place("R4", "Réserve d'accueil des fonds entrants", Kind.ROOM, stores)
+        works = list(
+            Work.objects.current()
+            .filter(current_location__isnull=True)
+            .order_by("inventory_sort_key")
+        )
+        placements = []
+        for n, work in enumerate(works):
+            shelf_number = n // 25 + 1
+            shelf = _place(
+                f"R4-T{shelf_number:02d}", f"Tablette {shelf_number}", Kind.SHELF, incoming
+            )
+            work.normal_location = shelf
+            placements.append((work, shelf))
+        Work.objects.bulk_update(works, ["normal_location"])
+        return place_works(
+            placements,
+            reason=Movement.Reason.STORAGE,
+            user=registrar,
+            moved_at=FIRST_PLACEMENT,
+            note="Entrée en réserve d'accueil. " + DEMO,
+        )

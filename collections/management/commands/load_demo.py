@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from museum_collections.models import ConceptScheme
 from museum_collections.services.demo import ensure_demo_users, load_demo
 from museum_collections.services.demo_imports import load_demo_imports
-from museum_collections.services.demo_locations import load_demo_locations
+from museum_collections.services.demo_locations import load_demo_locations, place_incoming_works
 from museum_collections.services.demo_recolement import load_demo_recolement
 from museum_collections.services.demo_registers import load_demo_registers
 from museum_collections.services.work_writer import StrictLoadError
@@ -72,10 +72,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Stopped at a bad record (--strict); its file was not loaded: {error}"
             ) from None
-        # before the registers and places, which choose among all the works
-        started = time.perf_counter()
-        report.imports = load_demo_imports(data_dir, log=self.stdout.write)
-        report.seconds["importers"] = time.perf_counter() - started
         password = secrets.token_urlsafe(12)
         report.users = ensure_demo_users(password)
         report.password = password
@@ -88,6 +84,10 @@ class Command(BaseCommand):
         places = load_demo_locations(registrar, curator)
         report.seconds["locations"] = time.perf_counter() - started
         report.recolement = load_demo_recolement(registrar)
+        started = time.perf_counter()
+        report.imports = load_demo_imports(data_dir, log=self.stdout.write)
+        place_incoming_works(registrar)
+        report.seconds["importers"] = time.perf_counter() - started
         if vocabulary_seconds is not None:
             report.seconds = {"vocabularies": vocabulary_seconds, **report.seconds}
         self.print_report(report, registers, places, time.perf_counter() - start)
