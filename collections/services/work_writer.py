@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from modelcluster.models import get_all_child_relations
-from wagtail.models import ReferenceIndex
 
 from importers import museum_open_data as od
 
@@ -34,6 +32,7 @@ from ..models import (
     WorkMaker,
     WorkNumber,
 )
+from .references import index_references
 from .vocabularies import TermResolver
 
 TERM_MODELS = TERM_RELATIONS
@@ -306,14 +305,9 @@ def update_reference_index(work_pks: list[int]) -> None:
     """Wagtail's reference index ("usage") for works written in bulk.
 
     The load runs with the index's save signals off (they would index each work before its
-    parts exist, one query per relation); here the works are read back with all their parts
-    in a few queries and indexed with Wagtail's own method.
+    parts exist, one query per relation); the works are indexed here once, in batches.
     """
-    if not work_pks:
-        return
-    relations = [relation.get_accessor_name() for relation in get_all_child_relations(Work)]
-    for work in Work.objects.filter(pk__in=work_pks).prefetch_related(*relations):
-        ReferenceIndex.create_or_update_for_object(work)
+    index_references(Work, work_pks)
 
 
 def _first_error(error: ValidationError) -> str:

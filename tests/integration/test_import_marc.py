@@ -95,3 +95,30 @@ def test_an_unreadable_file_writes_nothing_of_itself(test_data, tmp_path):
     assert code == 2 and "bomb.xml could not be read, nothing of it was written" in output
     assert "4 were created" in output
     assert BibliographicRecord.objects.count() == 4  # the good file went in
+
+
+def test_the_import_checks_what_the_model_would_refuse():
+    from django.core.exceptions import ValidationError
+
+    from documentation.services import _check
+
+    good = {
+        "title": "Œuvres",
+        "record_type": "book",
+        "source_format": "unimarc",
+        "languages": "fre",
+    }
+    _check("046331514", good)  # no error
+    for values, field in (
+        ({**good, "title": "x" * 2000}, "title"),
+        ({**good, "record_type": "poster"}, "record_type"),
+        ({**good, "languages": "français"}, "languages"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            _check("1", values)
+        assert list(error.value.message_dict) == [field]
+        with pytest.raises(ValidationError) as model_error:
+            BibliographicRecord(record_id="1", **values).full_clean(validate_unique=False)
+        assert field in model_error.value.message_dict  # the model says the same
+    with pytest.raises(ValidationError, match="99999 is not a year"):  # PostgreSQL's smallint
+        _check("1", {**good, "publication_year": 99999})
