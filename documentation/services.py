@@ -22,6 +22,7 @@ from django.utils import timezone
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from importers.marc import BadRecord, MarcFileError, MarcRecord, read_records
+from importers.records import Proposal, RejectedRecord
 from museum_collections.dating import parse_date
 from museum_collections.models import Person
 from museum_collections.services.reconcile import PersonReconciler, display_name, identifiers_of
@@ -35,22 +36,15 @@ BATCH = 500
 
 
 @dataclass
-class Rejected:
-    file: str
-    record_number: int
-    record_id: str
-    reason: str
-
-
-@dataclass
 class LibraryImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     people_created: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: list[RejectedRecord] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    proposals: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    warnings: list[RejectedRecord] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -173,12 +167,16 @@ class LibraryLoader:
 
     def _reject(self, path: Path, item, error: ValidationError) -> None:
         reason = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
-        self.report.rejected.append(Rejected(str(path), item.record_number, item.record_id, reason))
+        self.report.rejected.append(
+            RejectedRecord(str(path), item.record_number, item.record_id, "", reason)
+        )
 
     def _prepare(self, path: Path, item: MarcRecord | BadRecord):
         """The record's values and authors, checked in memory; None when it is rejected."""
         if isinstance(item, BadRecord):
-            self.report.rejected.append(Rejected(str(path), item.record_number, "", item.reason))
+            self.report.rejected.append(
+                RejectedRecord(str(path), item.record_number, "", "", item.reason)
+            )
             return None
         values, authors = _values(item, self.flavour if self.flavour != "auto" else item.flavour)
         try:
@@ -198,14 +196,14 @@ class LibraryLoader:
         written = len(self.touched)
         try:
             with transaction.atomic():
-                self._write(batch)
+                self._write(path, batch)
         except IntegrityError:
             self.report.created, self.report.updated, self.report.unchanged = counts
             del self.touched[written:]
             for prepared in batch:
                 try:
                     with transaction.atomic():
-                        self._write([prepared])
+                        self._write(path, [prepared])
                 except (IntegrityError, ValidationError) as error:
                     reason = (
                         error
@@ -214,7 +212,7 @@ class LibraryLoader:
                     )
                     self._reject(path, prepared[0], reason)
 
-    def _write(self, batch) -> None:
+    def _write(self, path: Path, batch) -> None:
         existing = {
             record.record_id: record
             for record in BibliographicRecord.objects.filter(
@@ -223,7 +221,7 @@ class LibraryLoader:
         }
         new, changed_records, changed_fields, authors_of = [], [], set(), {}
         for item, values, authors in batch:
-            people = [(self._person(a, item.record_id), a.role) for a in authors]
+            people = [(self._person(a, path, item), a.role) for a in authors]
             record = existing.get(item.record_id)
             if record is None:
                 record = BibliographicRecord(record_id=item.record_id, **values)
@@ -261,7 +259,7 @@ class LibraryLoader:
         self.report.updated += len(changed_records)
         self.touched += [record.pk for record, _people in authors_of.values()]
 
-    def _person(self, author, record_id: str) -> Person:
+    def _person(self, author, path: Path, item: MarcRecord) -> Person:
         name = display_name(author.name, author.forenames)
         identifiers = identifiers_of(author.identifiers)
         match = self.people.find(name, dates=author.dates, identifiers=identifiers)
@@ -282,6 +280,13 @@ class LibraryLoader:
         self.report.people_created += 1
         if match.candidates:
             self.report.proposals.append(
-                (record_id, name, [str(candidate) for candidate in match.candidates])
+                Proposal(
+                    str(path),
+                    item.record_number,
+                    item.record_id,
+                    "author",
+                    name,
+                    tuple(str(candidate) for candidate in match.candidates),
+                )
             )
         return person

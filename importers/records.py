@@ -39,6 +39,18 @@ class RejectedRecord:
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """A value that may be an existing authority or term: for a person to decide, never merged."""
+
+    file: str
+    record_number: int
+    key: str
+    field: str  # "maker", "author", or a vocabulary code (DOMN, STAT…)
+    value: str
+    candidates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SourceRow:
     """One row of a tabular source, as read: column name -> values.
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from museum_collections.services.work_import import ObjectImportReport, ObjectLoader
+from museum_collections.services.work_import import ObjectLoader
 
 EXIT_STATUS_HELP = (
     " Exit status: 0 all records in, 1 some rejected (listed in the report file), 2 a file "
@@ -20,21 +20,17 @@ EXIT_STATUS_HELP = (
 )
 
 
-class ObjectImportCommand(BaseCommand):
+class ImportCommand(BaseCommand):
+    """Arguments, summary, report file and exit status shared by the import commands."""
+
     report_name = "import-report.csv"
 
-    def add_common_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="Report, write nothing.")
-        parser.add_argument(
-            "--publish",
-            action="store_true",
-            help="Publish the works of these files on the portal (public fields only).",
-        )
+    def add_report_argument(self, parser):
         parser.add_argument(
             "--report",
             type=Path,
             default=None,
-            help="CSV file for rejected records and proposed matches (default: "
+            help="CSV file for rejected records, warnings and proposed matches (default: "
             f"{self.report_name} in the current folder, written only when needed).",
         )
 
@@ -44,21 +40,14 @@ class ObjectImportCommand(BaseCommand):
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}. Check the path.")
 
-    def run_import(self, source: str, files, read, *, dry_run, publish, report) -> None:
-        started = time.perf_counter()
-        loader = ObjectLoader(source, publish=publish, log=self.stdout.write)
-        result = loader.load_files(files, read, dry_run=dry_run)
-        self.summarise(result, time.perf_counter() - started, dry_run=dry_run, report=report)
-
-    def summarise(self, result: ObjectImportReport, seconds: float, *, dry_run, report) -> None:
+    def finish(self, result, seconds: float, *, dry_run, report, extra: str = "") -> None:
+        """Summary line, report file, exit status 0, 1 or 2."""
         verb = "would be" if dry_run else "were"
         rate = result.total / max(seconds, 1e-6)
         self.stdout.write(
             f"{result.total:,} records in {seconds:.1f} s ({rate:,.0f}/s): {result.created} "
             f"{verb} created, {result.updated} updated, {result.unchanged} unchanged, "
-            f"{len(result.rejected)} rejected; {result.people_created} people {verb} added to "
-            f"the authorities; {result.works_outside_vocabulary} works have values outside "
-            "the vocabularies (kept, listed under “Outside the vocabulary” in the admin)."
+            f"{len(result.rejected)} rejected; {extra}".rstrip("; ")
         )
         for path, reason in result.unreadable:
             self.stderr.write(f"{path} could not be read, nothing of it was written: {reason}")
@@ -75,17 +64,39 @@ class ObjectImportCommand(BaseCommand):
             sys.exit(1)
 
 
-def write_report(path: Path, result: ObjectImportReport) -> None:
-    """One line per rejected record or proposal, for a registrar to read in a spreadsheet."""
+class ObjectImportCommand(ImportCommand):
+    def add_common_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Report, write nothing.")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish the works of these files on the portal (public fields only).",
+        )
+        self.add_report_argument(parser)
+
+    def run_import(self, source: str, files, read, *, dry_run, publish, report) -> None:
+        started = time.perf_counter()
+        loader = ObjectLoader(source, publish=publish, log=self.stdout.write)
+        result = loader.load_files(files, read, dry_run=dry_run)
+        verb = "would be" if dry_run else "were"
+        self.finish(
+            result,
+            time.perf_counter() - started,
+            dry_run=dry_run,
+            report=report,
+            extra=f"{result.people_created} people {verb} added to the authorities; "
+            f"{result.works_outside_vocabulary} works have values outside the vocabularies "
+            "(kept, listed under “Outside the vocabulary” in the admin).",
+        )
+
+
+def write_report(path: Path, result) -> None:
+    """One line per rejected record, warning or proposal, for a registrar to read in a spreadsheet."""
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, delimiter=";")
         writer.writerow(["file", "record", "identifier", "field", "problem"])
-        for bad in result.rejected:
-            writer.writerow([bad.file, bad.record_number, bad.key, bad.field, bad.reason])
-        for warning in result.warnings:
-            writer.writerow(
-                [warning.file, warning.record_number, warning.key, warning.field, warning.reason]
-            )
+        for row in [*result.rejected, *result.warnings]:
+            writer.writerow([row.file, row.record_number, row.key, row.field, row.reason])
         for proposal in result.proposals:
             writer.writerow(
                 [
@@ -93,8 +104,7 @@ def write_report(path: Path, result: ObjectImportReport) -> None:
                     proposal.record_number,
                     proposal.key,
                     proposal.field,
-                    f"“{proposal.value}” is not a known {proposal.field} value but is close to: "
-                    f"{' | '.join(proposal.candidates)} — correct it or merge them in the admin "
-                    "if they are the same",
+                    f"“{proposal.value}” is close to: {' | '.join(proposal.candidates)} — "
+                    "correct the file, or merge them in the admin if they are the same",
                 ]
             )

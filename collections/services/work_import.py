@@ -26,7 +26,7 @@ from pathlib import Path
 from django.db import transaction
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from importers.records import ObjectRecord, RejectedRecord, SourceFileError
+from importers.records import ObjectRecord, Proposal, RejectedRecord, SourceFileError
 
 from ..models import TERM_RELATIONS, Person, Work
 from ..text import match_key
@@ -37,18 +37,6 @@ from .work_writer import MakerSpec, WorkSpec, WorkWriter, WriteReport, update_re
 BATCH = 500
 PROGRESS_EVERY = 500
 MATERIAL_BRANCH = match_key("matériau")
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A value that may be an existing authority or term: for a person to decide."""
-
-    file: str
-    record_number: int
-    key: str
-    field: str
-    value: str
-    candidates: tuple[str, ...]
 
 
 @dataclass
