@@ -1,0 +1,103 @@
+"""`export_joconde`: POP's notices imported then exported keep their values, in the three formats;
+XML valid against the schema; private fields never written; a failed export keeps the old file."""
+
+import csv
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from lxml import etree
+
+from exporters import joconde as writer
+from importers import joconde as reader
+from museum_collections.models import Work
+
+pytestmark = pytest.mark.django_db
+MARKER = "PRIVATE-7f3a9"
+
+
+@pytest.fixture
+def pop_notices(test_data, vocabularies):
+    fixtures = test_data / "joconde"
+    call_command(
+        "import_joconde",
+        str(fixtures / "pop-fixtures" / "joconde-valid-UTF-8.txt"),
+        *map(str, sorted((fixtures / "mistral-xml-harvest").glob("*.xml"))),
+        "--publish",
+        stdout=StringIO(),
+    )
+    Work.objects.update(internal_notes=MARKER, insurance_value=987654321)
+    return {
+        n.ref: n for n in reader.read_notices(fixtures / "pop-fixtures" / "joconde-valid-UTF-8.txt")
+    }
+
+
+def export(fmt, tmp_path):
+    path = tmp_path / f"joconde.{fmt}"
+    call_command("export_joconde", "--format", fmt, "--output", str(path), stdout=StringIO())
+    return path
+
+
+KEPT = ("INV", "DOMN", "DENO", "DACQ", "APTN", "BIBL", "COPY", "DESC", "LIEUX", "EPOQ", "DECV")
+
+
+def test_imported_notices_come_back_with_their_values(pop_notices, tmp_path):
+    path = export("txt", tmp_path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"REF\r\n") and b"\r\n//\r\n" in raw and b"\n\n" not in raw
+    back = {n.ref: n for n in reader.read_notices(path)}  # POP's parser rules
+    assert len(back) == 18
+    for ref, original in pop_notices.items():
+        for tag in KEPT:
+            if tag in original.fields:
+                assert back[ref].fields[tag] == original.fields[tag], (ref, tag)
+    assert back["01610014032"].fields["TECH"] == "céramique ; sigillée"
+    assert back["05000000115"].fields["AUTR"] == "VUILLIER Gaston (dessinateur)"
+
+
+def test_the_three_formats_carry_the_same_notices(pop_notices, tmp_path):
+    from_txt = {n.ref: n.fields for n in reader.read_notices(export("txt", tmp_path))}
+    from_csv = {n.ref: n.fields for n in reader.read_notices(export("csv", tmp_path))}
+    tree = etree.parse(str(export("xml", tmp_path)))
+    from_xml = {}
+    for notice in tree.iter("notice"):
+        fields = {}
+        for element in notice:
+            fields.setdefault(element.tag, []).append(element.text)
+        from_xml[fields["REF"][0]] = {
+            tag: writer.joined(tag, values) for tag, values in fields.items()
+        }
+    assert from_txt == from_csv == from_xml
+
+
+def test_xml_is_valid_and_an_invalid_export_keeps_the_previous_file(pop_notices, tmp_path):
+    path = export("xml", tmp_path)
+    schema = etree.XMLSchema(etree.parse(str(writer.SCHEMA)))
+    assert schema.validate(etree.parse(str(path)))
+    before = path.read_bytes()
+
+    def failing():  # the database goes away after two notices
+        yield {"REF": ["01610014032"], "INV": ["A1973.2.1"]}
+        yield {"REF": ["01610014134"], "INV": ["A1982.9.4"]}
+        raise ConnectionError("database gone")
+
+    for fmt in ("xml", "txt", "csv"):
+        with pytest.raises(ConnectionError):
+            writer.export(failing(), path, fmt)
+    with pytest.raises(etree.XMLSyntaxError, match="Expected is .*INV"):  # no INV: invalid
+        writer.export([{"REF": ["01610014032"]}], path, "xml")
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob(".joconde.xml.*"))
+
+
+def test_no_private_field_reaches_any_format(pop_notices, tmp_path):
+    for fmt in ("txt", "csv", "xml"):
+        text = export(fmt, tmp_path).read_text(encoding="utf-8")
+        assert MARKER not in text and "987654321" not in text
+    rows = list(csv.reader(export("csv", tmp_path).open(encoding="utf-8"), delimiter=";"))
+    assert rows[0][:3] == ["REF", "INV", "DOMN"] and len(rows) == 19
+
+
+def test_the_tag_order_is_pops_and_known(pop_notices):
+    assert set(writer.ORDER) <= set(reader.TAGS) - reader.GENERATED
+    assert writer.clean("a\r\nb\tc // d") == "a#b c / d"
