@@ -47,7 +47,8 @@ RULES = {
             """,
             private="""
                 acquisition_source acquisition_price acquisition_currency insurance_value
-                insurance_value_date internal_notes imported_records is_public is_deleted deletion_reason
+                insurance_value_date internal_notes imported_records in_joconde is_public
+                is_deleted deletion_reason
                 deleted_at created_at inventory_sort_key inventory_year latest_revision _revisions
                 inventory_entry deposit_entries normal_location current_location movements
                 condition_checks treatments loan_lines exhibition_lines recolement_records

@@ -611,6 +611,7 @@ class WorkViewSet(SnippetViewSet):
             ObjectList(
                 [
                     FieldPanel("is_public", permission="collections.publish_work"),
+                    FieldPanel("in_joconde", permission="collections.publish_work"),
                     FieldPanel("internal_notes"),
                     FieldPanel("imported_records", read_only=True),
                     MultiFieldPanel(

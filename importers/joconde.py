@@ -321,6 +321,8 @@ MOJIBAKE = ("Ã¨", "Ã©", "\ufffd")  # POP checks Ã¨ and U+FFFD
 # LOCA words after which POP moves the work to MANQUANT (entities/Joconde.js).
 MISSING = ("détruit", "detruit", "localisation inconnue", "disparu", "pillé", "volé", "manquant")
 LINE = re.compile(r"[^\r\n]+")
+TAG_LIKE = re.compile(r"[A-Z][A-Z0-9_]*")  # a first line that may be a tag POP does not know
+END = re.compile(r"^//\r?$", re.MULTILINE)
 
 
 @dataclass
@@ -408,7 +410,7 @@ def _parse(name: str, data: bytes, encoding: str | None):
     first = next((m.group() for m in LINE.finditer(text) if m.group().strip()), "")
     if not first:
         raise SourceFileError(name, "empty file: no Joconde notice found")
-    if first in KNOWN:
+    if first in KNOWN or (TAG_LIKE.fullmatch(first) and END.search(text)):
         return _read_txt(name, text)
     header = next(csv.reader([first], delimiter="|"), [])
     if len(header) >= 4:
@@ -603,6 +605,7 @@ def to_object_record(notice: JocondeNotice) -> ObjectRecord | RejectedRecord:
     fields = {name: _text(tags[tag]) for tag, name in TEXT_FIELDS.items() if tag in tags}
     if inscriptions := "\n".join(_text(tags[tag]) for tag in ("INSC", "PINS") if tag in tags):
         fields["inscriptions_note"] = inscriptions
+    fields["in_joconde"] = True  # the notice is in Joconde: it goes on being sent
     dimensions, note = parse_dims(tags.get("DIMS", ""))
     if note:
         fields["dimensions_note"] = note

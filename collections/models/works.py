@@ -35,6 +35,21 @@ class JocondeRefCounter(models.Model):
         return f"{self.museofile}: {self.last_number}"
 
 
+class JocondeExport(models.Model):
+    """The last successful export to one target, for `export_joconde --changed`."""
+
+    target = models.CharField(_("target"), max_length=500, unique=True)
+    started_at = models.DateTimeField(_("started"))
+    notices = models.PositiveIntegerField(_("notices"), default=0)
+
+    class Meta:
+        verbose_name = _("Joconde export")
+        verbose_name_plural = _("Joconde exports")
+
+    def __str__(self):
+        return f"{self.target} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
 class ImproperlyConfiguredMuseofile(ValueError):
     def __init__(self, code):
         super().__init__(
@@ -214,6 +229,11 @@ class Work(RevisionMixin, ClusterableModel):
     )
 
     # Publication and record keeping
+    in_joconde = models.BooleanField(
+        _("send to Joconde"),
+        default=False,
+        help_text=_("Exported to the national Joconde catalogue (POP) with its public fields."),
+    )
     is_public = models.BooleanField(
         _("published"),
         default=False,

@@ -8,6 +8,7 @@ donors, internal notes, records as imported) have no tag and never reach a notic
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -29,21 +30,67 @@ PREFETCH = (
 )
 
 
-def works_for_joconde():
+def works_for_joconde(*, changed_since=None):
+    """The works marked for Joconde (not deleted); with `changed_since`, only those changed."""
+    works = Work.objects.current().filter(in_joconde=True)
+    if changed_since is not None:
+        works = works.filter(updated_at__gte=changed_since)
     return (
-        Work.objects.current()
-        .filter(is_public=True)
-        .select_related("ownership", "acquisition_mode")
+        works.select_related("ownership", "acquisition_mode")
         .prefetch_related(*PREFETCH)
         .order_by("inventory_sort_key")
     )
 
 
-def notices(works=None, *, chunk: int = 500) -> Iterator[dict[str, list[str]]]:
+@dataclass(frozen=True)
+class Problem:
+    ref: str
+    inventory_number: str
+    severity: str  # "error" keeps the notice out of the export; "warning" is listed
+    tag: str
+    message: str
+
+
+REQUIRED = ("REF", "INV", "DOMN", "STAT", "MUSEO")  # POP rejects a notice without them
+# The SMF "fiche minimum" (joconde-pop.md §5.5): indispensable fields beyond the required ones.
+MINIMUM = {"TECH": "materials and techniques", "DIMS": "dimensions", "LOCA": "place of keeping"}
+CHECKED_TERMS = {"DOMN", "DENO", "PERI", "ECOL"}  # POP warns when not a preferred label
+
+
+def notices(works=None, *, chunk: int = 500, problems: list | None = None) -> Iterator[dict]:
+    """The notices of `works` that POP would accept; what it would refuse or warn about is
+    appended to `problems`."""
     works = works if works is not None else works_for_joconde()
     missing = set(missing_works().values_list("pk", flat=True))
     for work in works.iterator(chunk_size=chunk):
-        yield notice_of(work, missing=work.pk in missing)
+        notice = notice_of(work, missing=work.pk in missing)
+        found = check(work, notice)
+        if problems is not None:
+            problems.extend(found)
+        if not any(problem.severity == "error" for problem in found):
+            yield notice
+
+
+def check(work: Work, notice: dict) -> list[Problem]:
+    found = []
+
+    def add(severity, tag, message):
+        found.append(Problem(work.joconde_ref, work.inventory_number, severity, tag, message))
+
+    for tag in REQUIRED:
+        if not any(value.strip() for value in notice.get(tag, [])):
+            add("error", tag, f"{tag} is empty: POP rejects the notice")
+    if not any(notice.get(tag) for tag in ("DENO", "APPL", "TITR")):
+        add("warning", "DENO", "no denomination, appellation or title (fiche minimum)")
+    for tag, what in MINIMUM.items():
+        if not notice.get(tag):
+            add("warning", tag, f"no {what} (fiche minimum)")
+    for tag, relation in TERM_TAGS.items():
+        if tag in CHECKED_TERMS:
+            for term in getattr(work, relation).all():
+                if term.concept_id is None:
+                    add("warning", tag, f"“{term.label}” is not a preferred label of {tag}")
+    return found
 
 
 def notice_of(work: Work, *, missing: bool = False) -> dict[str, list[str]]:

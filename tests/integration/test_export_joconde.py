@@ -101,3 +101,45 @@ def test_no_private_field_reaches_any_format(pop_notices, tmp_path):
 def test_the_tag_order_is_pops_and_known(pop_notices):
     assert set(writer.ORDER) <= set(reader.TAGS) - reader.GENERATED
     assert writer.clean("a\r\nb\tc // d") == "a#b c / d"
+
+
+def test_changed_exports_only_what_changed_since_the_last_success(pop_notices, tmp_path):
+    path = export("txt", tmp_path)
+    assert len(list(reader.read_notices(path))) == 18
+    call_command(
+        "export_joconde", "--format", "txt", "--output", str(path), "--changed", stdout=StringIO()
+    )
+    assert path.read_bytes() == b""  # nothing changed: an empty file, no notice
+    work = Work.objects.get(joconde_ref="05000000115")
+    work.title = "La terrasse de Pebeyre (Corrèze)"
+    work.save()
+    call_command(
+        "export_joconde", "--format", "txt", "--output", str(path), "--changed", stdout=StringIO()
+    )
+    (notice,) = list(reader.read_notices(path))
+    assert notice.fields["TITR"] == "La terrasse de Pebeyre (Corrèze)"
+
+
+def test_notices_pop_would_reject_are_kept_out_and_listed(pop_notices, tmp_path):
+    from museum_collections.models import WorkDomain
+
+    WorkDomain.objects.filter(work__joconde_ref="05000000115").delete()
+    Work.objects.filter(joconde_ref="05000000091").update(in_joconde=False)
+    out = StringIO()
+    path = tmp_path / "joconde.txt"
+    with pytest.raises(SystemExit) as exit_:
+        call_command("export_joconde", "--format", "txt", "--output", str(path), stdout=out)
+    assert exit_.value.code == 1
+    refs = {n.ref for n in reader.read_notices(path)}
+    assert len(refs) == 16 and "05000000115" not in refs and "05000000091" not in refs
+    rows = list(
+        csv.DictReader(
+            (tmp_path / "joconde.txt.report.csv").open(encoding="utf-8-sig"), delimiter=";"
+        )
+    )
+    errors = [(r["REF"], r["severity"], r["field"]) for r in rows if r["severity"] == "error"]
+    assert errors == [("05000000115", "error", "DOMN")]
+    assert ("01610014032", "warning", "DENO") in {
+        (r["REF"], r["severity"], r["field"]) for r in rows
+    }
+    assert "1 kept out" in out.getvalue()

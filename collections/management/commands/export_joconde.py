@@ -1,35 +1,54 @@
-"""`manage.py export_joconde --format xml|txt|csv --output PATH`: the published works for POP."""
+"""`manage.py export_joconde --format xml|txt|csv --output PATH [--changed]`: notices for POP."""
 
+import csv
+import sys
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from lxml import etree
 
 from exporters.joconde import export
+from exporters.register_edition import atomic_output
+from museum_collections.models import JocondeExport
 from museum_collections.services.joconde_notices import notices, works_for_joconde
 
 
 class Command(BaseCommand):
     help = (
-        "Export the published works as Joconde notices: POP's 'ajout piloté' .txt, POP's CSV or "
-        "Joconde XML (validated against exporters/schemas/joconde.xsd). Public fields only. The "
-        "file is written under a temporary name and renamed when complete."
+        "Export the works marked for Joconde as POP's 'ajout piloté' .txt, POP's CSV or Joconde "
+        "XML (validated against exporters/schemas/joconde.xsd); public fields only. Notices POP "
+        "would reject are kept out and listed, with POP's warnings, in the report file. The file "
+        "is written under a temporary name and renamed when complete. Exit status 1 when "
+        "notices were kept out."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=("xml", "txt", "csv"), required=True)
         parser.add_argument("--output", type=Path, required=True)
+        parser.add_argument(
+            "--changed",
+            action="store_true",
+            help="Only the works changed since the last successful export to the same output.",
+        )
+        parser.add_argument(
+            "--report", type=Path, default=None, help="Problems found (default: OUTPUT.report.csv)."
+        )
 
-    def handle(self, *args, format, output, **options):
+    def handle(self, *args, format, output, changed, report, **options):
         if not output.parent.is_dir():
             raise CommandError(f"No folder {output.parent}: create it or give another --output.")
-        started = time.perf_counter()
-        works = works_for_joconde()
+        target = str(output.resolve())
+        last = JocondeExport.objects.filter(target=target).first()
+        since = last.started_at if changed and last else None
+        started_at, started = timezone.now(), time.perf_counter()
+        works = works_for_joconde(changed_since=since)
         total = works.count()
+        problems = []
 
         def counted():
-            for n, notice in enumerate(notices(works), 1):
+            for n, notice in enumerate(notices(works, problems=problems), 1):
                 if n % 1000 == 0:
                     rate = n / (time.perf_counter() - started)
                     self.stdout.write(f"  {n:,} / {total:,} notices ({rate:,.0f}/s)")
@@ -41,8 +60,25 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The export is not valid Joconde XML ({error}); the previous {output} is kept."
             ) from error
+        JocondeExport.objects.update_or_create(
+            target=target, defaults={"started_at": started_at, "notices": count}
+        )
         seconds = time.perf_counter() - started
+        errors = [p for p in problems if p.severity == "error"]
         self.stdout.write(
             f"{count:,} notices written to {output} in {seconds:.1f} s "
-            f"({count / max(seconds, 1e-6):,.0f}/s)."
+            f"({count / max(seconds, 1e-6):,.0f}/s)"
+            + (f", changed since {since:%Y-%m-%d %H:%M}" if since else "")
+            + f"; {len({p.ref for p in errors})} kept out, {len(problems) - len(errors)} warnings."
         )
+        if problems:
+            report = report or output.with_name(output.name + ".report.csv")
+            with atomic_output(report) as temporary:
+                with open(temporary, "w", encoding="utf-8-sig", newline="") as out:
+                    writer = csv.writer(out, delimiter=";")
+                    writer.writerow(["REF", "inventory number", "severity", "field", "problem"])
+                    for p in problems:
+                        writer.writerow([p.ref, p.inventory_number, p.severity, p.tag, p.message])
+            self.stdout.write(f"Problems are listed in {report}.")
+        if errors:
+            sys.exit(1)
