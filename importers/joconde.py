@@ -318,8 +318,11 @@ LINK_TAGS = ("WWW", "LVID", "REFMER", "REFPAL", "REFMEM", "LARC", "RETIF")  # = 
 URL_TAGS = frozenset({"WWW", "LVID", "LARC", "RETIF"})
 URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
 MOJIBAKE = ("Ã¨", "Ã©", "\ufffd")  # POP checks Ã¨ and U+FFFD
-# LOCA words after which POP moves the work to MANQUANT (entities/Joconde.js).
-MISSING = ("détruit", "detruit", "localisation inconnue", "disparu", "pillé", "volé", "manquant")
+# LOCA words for which POP moves the work to MANQUANT (entities/Joconde.js), as whole words.
+MISSING = re.compile(
+    r"\b(détruite?|detruite?|localisation inconnue|disparue?s?|pillée?|volée?s?|manquante?s?)\b",
+    re.IGNORECASE,
+)
 LINE = re.compile(r"[^\r\n]+")
 TAG_LIKE = re.compile(r"[A-Z][A-Z0-9_]*")  # a first line that may be a tag POP does not know
 END = re.compile(r"^//\r?$", re.MULTILINE)
@@ -552,8 +555,9 @@ def _read_harvest(name: str, data: bytes) -> Iterator[JocondeNotice]:
                 tag = "REF"
             elif tag == "FIELD":
                 label = child.get("NAME", "")
-                tag = LABELS.get(_label_key(label), label)
-                if tag == label:
+                tag = LABELS.get(_label_key(label))
+                if tag is None:
+                    tag = label
                     notice.warnings.append(
                         f"the label “{label}” has no Joconde tag: kept in the imported record only"
                     )
@@ -623,12 +627,11 @@ def to_object_record(notice: JocondeNotice) -> ObjectRecord | RejectedRecord:
                 warnings.append((tag, f"“{value}” is not a web address: kept in the record only"))
             else:
                 links.append((tag, value, ""))
-    location = tags.get("LOCA", "").casefold()
-    if said := next((word for word in MISSING if word in location), None):
+    if said := MISSING.search(tags.get("LOCA", "")):
         warnings.append(
             (
                 "LOCA",
-                f"the notice says the work is “{said}…”: record it through a récolement "
+                f"the notice says the work is “{said[0]}”: record it through a récolement "
                 "(kept in the imported record)",
             )
         )

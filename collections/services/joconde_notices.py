@@ -14,20 +14,25 @@ from django.conf import settings
 
 from importers.joconde import TERM_TAGS, TEXT_FIELDS
 
-from ..models import Work
+from ..models import (
+    TERM_RELATIONS,
+    Dimension,
+    Inscription,
+    Work,
+    WorkLink,
+    WorkMaker,
+    WorkNumber,
+)
 from .recolement import missing_works
 
-PREFETCH = (
-    *TERM_TAGS.values(),
-    "materials",
-    "makers__person",
-    "dimensions",
-    "other_numbers",
-    "inscriptions",
-    "links",
-    "ownership",
-    "acquisition_mode",
-)
+RELATIONS = {
+    **{relation: TERM_RELATIONS[relation] for relation in [*TERM_TAGS.values(), "materials"]},
+    "makers": WorkMaker,
+    "dimensions": Dimension,
+    "other_numbers": WorkNumber,
+    "inscriptions": Inscription,
+    "links": WorkLink,
+}
 
 
 def works_for_joconde(*, changed_since=None):
@@ -35,11 +40,24 @@ def works_for_joconde(*, changed_since=None):
     works = Work.objects.current().filter(in_joconde=True)
     if changed_since is not None:
         works = works.filter(updated_at__gte=changed_since)
-    return (
-        works.select_related("ownership", "acquisition_mode")
-        .prefetch_related(*PREFETCH)
-        .order_by("inventory_sort_key")
-    )
+    return works.select_related("ownership", "acquisition_mode").order_by("inventory_sort_key")
+
+
+def _with_parts(works: list[Work]) -> list[Work]:
+    """The parts of a chunk of works, one query per relation, handed to modelcluster's cache of
+    child objects (what `work.makers.all()` reads): Django's prefetch costs ten times more per
+    work. The works are only read, never saved."""
+    by_pk = {work.pk: work for work in works}
+    for work in works:
+        work._cluster_related_objects = {relation: [] for relation in RELATIONS}
+    for relation, model in RELATIONS.items():
+        rows = model.objects.filter(work_id__in=by_pk).order_by("work_id", "sort_order", "pk")
+        if relation == "makers":
+            rows = rows.select_related("person")
+        for row in rows:
+            row.work = by_pk[row.work_id]
+            by_pk[row.work_id]._cluster_related_objects[relation].append(row)
+    return works
 
 
 @dataclass(frozen=True)
@@ -62,13 +80,20 @@ def notices(works=None, *, chunk: int = 500, problems: list | None = None) -> It
     appended to `problems`."""
     works = works if works is not None else works_for_joconde()
     missing = set(missing_works().values_list("pk", flat=True))
-    for work in works.iterator(chunk_size=chunk):
-        notice = notice_of(work, missing=work.pk in missing)
-        found = check(work, notice)
-        if problems is not None:
-            problems.extend(found)
-        if not any(problem.severity == "error" for problem in found):
-            yield notice
+    batch = []
+    for work in [*works.iterator(chunk_size=chunk), None]:
+        if work is not None:
+            batch.append(work)
+            if len(batch) < chunk:
+                continue
+        for ready in _with_parts(batch):
+            notice = notice_of(ready, missing=ready.pk in missing)
+            found = check(ready, notice)
+            if problems is not None:
+                problems.extend(found)
+            if not any(problem.severity == "error" for problem in found):
+                yield notice
+        batch = []
 
 
 def check(work: Work, notice: dict) -> list[Problem]:

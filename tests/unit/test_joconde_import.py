@@ -408,7 +408,7 @@ def test_an_unknown_label_is_kept_and_reported(tmp_path):
         "h.xml",
         '<?xml version="1.0" encoding="UTF-8"?><RECORD><REQ>05000000001</REQ>'
         '<FIELD NAME="Numéro d’inventaire">MC.1</FIELD>'
-        '<FIELD NAME="Précisions  utilisation">fête</FIELD>'
+        '<FIELD NAME="Précisions  utilisation">fête</FIELD><FIELD NAME="TECH">huile</FIELD>'
         '<FIELD NAME="Odeur">violette</FIELD><!-- a comment --></RECORD>',
     )
     (notice,) = read(path)
@@ -416,6 +416,7 @@ def test_an_unknown_label_is_kept_and_reported(tmp_path):
         "REF": "05000000001",
         "INV": "MC.1",
         "PUTI": "fête",
+        "TECH": "huile",
         "Odeur": "violette",
     }
     assert notice.warnings == [
@@ -639,12 +640,28 @@ def test_inventory_number_links_and_location_warnings(tmp_path):
     assert record.warnings == [
         (
             "LOCA",
-            "the notice says the work is “volé…”: record it through a récolement "
+            "the notice says the work is “volé”: record it through a récolement "
             "(kept in the imported record)",
         )
     ]
     assert record.fields == {"title": "Deux\nlignes", "in_joconde": True}
     assert record.raw["TITR"] == "Deux#lignes" and record.raw["MUSEO"] == "M0017"
+
+
+@pytest.mark.parametrize(
+    "loca, flagged",
+    [
+        ("Autun ; musée Rolin ; disparue", True),
+        ("localisation inconnue", True),
+        ("Paris ; musée Manquant", True),
+        ("Paris ; musée de l'Envolée", False),
+        ("Autun ; musée Rolin", False),
+    ],
+)
+def test_a_missing_work_is_flagged_not_recorded(tmp_path, loca, flagged):
+    record = record_of(f"REF\nM1\nINV\nA1\nLOCA\n{loca}\n//\n", tmp_path)
+    assert [field for field, _ in record.warnings] == (["LOCA"] if flagged else [])
+    assert record.raw["LOCA"] == loca and "MANQUANT" not in record.raw
 
 
 def test_an_empty_first_inventory_value_is_rejected(tmp_path):
