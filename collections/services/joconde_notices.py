@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from django.conf import settings
 
@@ -81,7 +82,7 @@ def notices(works=None, *, chunk: int = 500, problems: list | None = None) -> It
     works = works if works is not None else works_for_joconde()
     missing = set(missing_works().values_list("pk", flat=True))
     batch = []
-    for work in [*works.iterator(chunk_size=chunk), None]:
+    for work in chain(works.iterator(chunk_size=chunk), [None]):  # None: the last chunk
         if work is not None:
             batch.append(work)
             if len(batch) < chunk:
