@@ -44,7 +44,7 @@ def works_for_joconde(*, changed_since=None):
     return works.select_related("ownership", "acquisition_mode").order_by("inventory_sort_key")
 
 
-def _with_parts(works: list[Work]) -> list[Work]:
+def with_parts(works: list[Work]) -> list[Work]:
     """The parts of a chunk of works, one query per relation, handed to modelcluster's cache of
     child objects (what `work.makers.all()` reads): Django's prefetch costs ten times more per
     work. The works are only read, never saved."""
@@ -87,7 +87,7 @@ def notices(works=None, *, chunk: int = 500, problems: list | None = None) -> It
             batch.append(work)
             if len(batch) < chunk:
                 continue
-        for ready in _with_parts(batch):
+        for ready in with_parts(batch):
             notice = notice_of(ready, missing=ready.pk in missing)
             found = check(ready, notice)
             if problems is not None:
