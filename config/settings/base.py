@@ -1,7 +1,8 @@
 """Settings shared by every environment; everything that differs comes from the environment.
 
 Environment variables: DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, MEDIA_ROOT, ELASTICSEARCH_URL,
-CARTEL_MUSEOFILE, CARTEL_MUSEUM_NAME, CARTEL_MUSEUM_CITY. With none set, Cartel runs on SQLite.
+CARTEL_MUSEOFILE, CARTEL_MUSEUM_NAME, CARTEL_MUSEUM_CITY, CARTEL_EXPORT_DIR.
+With none set, Cartel runs on SQLite.
 """
 
 import os
@@ -145,6 +146,16 @@ CARTEL_MUSEUM = {
 }
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+# `manage.py nightly_exports`: the exports run each night, one at a time, into CARTEL_EXPORT_DIR.
+CARTEL_EXPORT_DIR = Path(os.environ.get("CARTEL_EXPORT_DIR") or BASE_DIR / "exports")
+CARTEL_NIGHTLY_EXPORTS = [
+    ("export_joconde", ["--format", "txt", "--output", "joconde.txt"]),
+    ("export_joconde", ["--format", "xml", "--output", "joconde.xml"]),
+    ("export_opendata", ["--format", "csv", "--output", "oeuvres.csv"]),
+    ("export_opendata", ["--format", "jsonl", "--output", "oeuvres.jsonl"]),
+]
+CARTEL_NIGHTLY_KEEP_REPORTS = 14  # nights of logs kept in CARTEL_EXPORT_DIR/reports
 
 LOGIN_URL = "wagtailadmin_login"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cartel@localhost")
