@@ -46,7 +46,13 @@ def clean(value: str) -> str:
 
 
 def joined(tag: str, values: list[str]) -> str:
-    return " ; ".join(clean(v) for v in values if clean(v))
+    """Several values in one field: ` ; `, but REFIM's entries with a bare `;`, as POP writes
+    them (it matches image names exactly)."""
+    return separator(tag).join(clean(v) for v in values if clean(v))
+
+
+def separator(tag: str) -> str:
+    return ";" if tag == "REFIM" else " ; "
 
 
 def ordered(notice: Notice) -> list[tuple[str, list[str]]]:
@@ -87,7 +93,7 @@ def write_xml(notices: Iterable[Notice], out) -> int:
             for notice in notices:
                 element = etree.Element("notice")
                 for tag, values in ordered(notice):
-                    parts = values if tag in MULTI else [" ; ".join(values)]
+                    parts = values if tag in MULTI else [separator(tag).join(values)]
                     for value in parts:
                         if value.strip():
                             etree.SubElement(element, tag).text = value.strip()
@@ -128,4 +134,32 @@ def export(notices: Iterable[Notice], path, fmt: str) -> int:
                 count = WRITERS[fmt](notices, out)
             if fmt == "xml":
                 validate_xml(temporary)
+    return count
+
+
+def export_zip(notices: Iterable[Notice], path, pictures: Iterable) -> int:
+    """POP's drop: the ajout-piloté text and the JPEG images its REFIM names, in one zip.
+
+    `pictures` is read after `notices` are written (it may be filled meanwhile): pairs of (file
+    name, callable opening the image as a context manager).
+    """
+    import io
+    import tempfile
+    import zipfile
+
+    from PIL import Image
+
+    from .register_edition import atomic_output
+
+    target = Path(path)
+    with tempfile.TemporaryFile() as text:
+        count = write_txt(notices, text)
+        text.seek(0)
+        with atomic_output(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
+            archive.writestr(target.with_suffix(".txt").name, text.read(), zipfile.ZIP_DEFLATED)
+            for name, open_image in pictures:
+                with open_image() as source, Image.open(source) as image:
+                    jpeg = io.BytesIO()
+                    image.convert("RGB").save(jpeg, "JPEG", quality=90)
+                archive.writestr(name, jpeg.getvalue(), zipfile.ZIP_STORED)
     return count

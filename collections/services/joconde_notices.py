@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
+from pathlib import Path
 
 from django.conf import settings
 
@@ -22,6 +23,7 @@ from ..models import (
     Work,
     WorkLink,
     WorkMaker,
+    WorkMedia,
     WorkNumber,
 )
 from .recolement import missing_works
@@ -33,6 +35,7 @@ RELATIONS = {
     "other_numbers": WorkNumber,
     "inscriptions": Inscription,
     "links": WorkLink,
+    "media": WorkMedia,
 }
 
 
@@ -55,6 +58,8 @@ def with_parts(works: list[Work]) -> list[Work]:
         rows = model.objects.filter(work_id__in=by_pk).order_by("work_id", "sort_order", "pk")
         if relation == "makers":
             rows = rows.select_related("person")
+        elif relation == "media":
+            rows = rows.filter(image__is_public=True).select_related("image")
         for row in rows:
             row.work = by_pk[row.work_id]
             by_pk[row.work_id]._cluster_related_objects[relation].append(row)
@@ -76,9 +81,12 @@ MINIMUM = {"TECH": "materials and techniques", "DIMS": "dimensions", "LOCA": "pl
 CHECKED_TERMS = {"DOMN", "DENO", "PERI", "ECOL"}  # POP warns when not a preferred label
 
 
-def notices(works=None, *, chunk: int = 500, problems: list | None = None) -> Iterator[dict]:
+def notices(
+    works=None, *, chunk: int = 500, problems: list | None = None, images: list | None = None
+) -> Iterator[dict]:
     """The notices of `works` that POP would accept; what it would refuse or warn about is
-    appended to `problems`."""
+    appended to `problems`. With `images`, each notice names its published images in REFIM
+    and (file name, image) pairs are appended to `images`, for the zip."""
     works = works if works is not None else works_for_joconde()
     missing = set(missing_works().values_list("pk", flat=True))
     batch = []
@@ -89,15 +97,29 @@ def notices(works=None, *, chunk: int = 500, problems: list | None = None) -> It
                 continue
         for ready in with_parts(batch):
             notice = notice_of(ready, missing=ready.pk in missing)
-            found = check(ready, notice)
+            pictures = image_files(ready) if images is not None else []
+            if pictures:
+                notice["REFIM"] = [
+                    f"{name},CARTEL,,{Path(i.file.name).name}" for name, i in pictures
+                ]
+                notice["PHOT"] = list(dict.fromkeys(i.credit for _n, i in pictures if i.credit))
+            found = check(ready, notice, pictures)
             if problems is not None:
                 problems.extend(found)
             if not any(problem.severity == "error" for problem in found):
+                if images is not None:
+                    images.extend(pictures)
                 yield notice
         batch = []
 
 
-def check(work: Work, notice: dict) -> list[Problem]:
+def image_files(work: Work) -> list[tuple[str, object]]:
+    """The work's published images, named as REFIM will name them: `<REF>_<n>.jpg`."""
+    media = [m for m in work.media.all() if m.image_id]
+    return [(f"{work.joconde_ref}_{n}.jpg", m.image) for n, m in enumerate(media, 1)]
+
+
+def check(work: Work, notice: dict, pictures=()) -> list[Problem]:
     found = []
 
     def add(severity, tag, message):
@@ -106,6 +128,9 @@ def check(work: Work, notice: dict) -> list[Problem]:
     for tag in REQUIRED:
         if not any(value.strip() for value in notice.get(tag, [])):
             add("error", tag, f"{tag} is empty: POP rejects the notice")
+    for name, image in pictures:
+        if not image.file.storage.exists(image.file.name):
+            add("error", "REFIM", f"image {name} ({image.file.name}) is missing: POP rejects it")
     if not any(notice.get(tag) for tag in ("DENO", "APPL", "TITR")):
         add("warning", "DENO", "no denomination, appellation or title (fiche minimum)")
     for tag, what in MINIMUM.items():

@@ -143,3 +143,59 @@ def test_notices_pop_would_reject_are_kept_out_and_listed(pop_notices, tmp_path)
         (r["REF"], r["severity"], r["field"]) for r in rows
     }
     assert "1 kept out" in out.getvalue()
+
+
+def test_images_go_in_a_zip_named_as_refim_says(pop_notices, tmp_path, test_data, settings):
+    import zipfile
+
+    from django.core.files.images import ImageFile
+    from PIL import Image
+
+    from museum_collections.models import CartelImage, WorkMedia
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def attach(ref, name, *, public=True):
+        with open(test_data / "images" / name, "rb") as f:
+            image = CartelImage(
+                title=name,
+                file=ImageFile(f, name=name),
+                is_public=public,
+                credit="© Musée, photo J. D.",
+            )
+            image.save()
+        work = Work.objects.get(joconde_ref=ref)
+        WorkMedia.objects.create(work=work, image=image, sort_order=work.media.count())
+        return image
+
+    attach("01610014032", "progressive_zurbaran_agnus-dei.jpg")
+    attach("01610014032", "png-alpha_tiepolo_allegory-with-venus-and-time.png")
+    attach("01610014032", "exif-orientation-3_pillow_hopper.jpg", public=False)  # not cleared
+    gone = attach("01610014134", "progressive_zurbaran_agnus-dei.jpg")
+    gone.file.storage.delete(gone.file.name)
+    path = tmp_path / "joconde.zip"
+    with pytest.raises(SystemExit):  # 01610014134 is kept out: its image is missing
+        call_command(
+            "export_joconde",
+            "--format",
+            "txt",
+            "--images",
+            "--output",
+            str(path),
+            stdout=StringIO(),
+        )
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert names == ["joconde.txt", "01610014032_1.jpg", "01610014032_2.jpg"]
+        text = tmp_path / "joconde.txt"
+        text.write_bytes(archive.read("joconde.txt"))
+        for name in names[1:]:
+            with archive.open(name) as jpeg, Image.open(jpeg) as image:
+                assert image.format == "JPEG" and image.mode == "RGB"
+    back = {n.ref: n.fields for n in reader.read_notices(text)}
+    assert "01610014134" not in back
+    refim = back["01610014032"]["REFIM"]
+    assert [entry.split(",")[0] for entry in refim.split(";")] == names[1:]
+    assert back["01610014032"]["PHOT"] == "© Musée, photo J. D."
+    report = (tmp_path / "joconde.zip.report.csv").read_text(encoding="utf-8-sig")
+    assert "01610014134;A1982.9.4;error;REFIM;image 01610014134_1.jpg" in report

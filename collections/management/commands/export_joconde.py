@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from lxml import etree
 
-from exporters.joconde import export
+from exporters.joconde import export, export_zip
 from exporters.register_edition import atomic_output
 from museum_collections.models import JocondeExport
 from museum_collections.services.joconde_notices import notices, works_for_joconde
@@ -33,10 +33,20 @@ class Command(BaseCommand):
             help="Only the works changed since the last successful export to the same output.",
         )
         parser.add_argument(
+            "--images",
+            action="store_true",
+            help="With --format txt: a zip (OUTPUT) holding the text and the published images as "
+            "JPEG, named as REFIM names them.",
+        )
+        parser.add_argument(
             "--report", type=Path, default=None, help="Problems found (default: OUTPUT.report.csv)."
         )
 
-    def handle(self, *args, format, output, changed, report, **options):
+    def handle(self, *args, format, output, changed, images, report, **options):
+        if images and format != "txt":
+            raise CommandError("--images goes with --format txt (POP's drop is a .txt and JPEGs).")
+        if images and output.suffix.lower() != ".zip":
+            raise CommandError("With --images, the output is a zip: give a name ending in .zip.")
         if not output.parent.is_dir():
             raise CommandError(f"No folder {output.parent}: create it or give another --output.")
         target = str(output.resolve())
@@ -45,17 +55,22 @@ class Command(BaseCommand):
         started_at, started = timezone.now(), time.perf_counter()
         works = works_for_joconde(changed_since=since)
         total = works.count()
-        problems = []
+        problems, pictures = [], [] if images else None
 
         def counted():
-            for n, notice in enumerate(notices(works, problems=problems), 1):
+            for n, notice in enumerate(notices(works, problems=problems, images=pictures), 1):
                 if n % 1000 == 0:
                     rate = n / (time.perf_counter() - started)
                     self.stdout.write(f"  {n:,} / {total:,} notices ({rate:,.0f}/s)")
                 yield notice
 
         try:
-            count = export(counted(), output, format)
+            if images:
+                count = export_zip(
+                    counted(), output, ((name, image.open_file) for name, image in pictures)
+                )
+            else:
+                count = export(counted(), output, format)
         except (etree.DocumentInvalid, etree.XMLSyntaxError) as error:
             raise CommandError(
                 f"The export is not valid Joconde XML ({error}); the previous {output} is kept."
