@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from importers.joconde import TERM_TAGS, TEXT_FIELDS
+from importers.joconde import TERM_TAGS, TEXT_FIELDS, URL
 
 from ..models import (
     TERM_RELATIONS,
@@ -128,6 +128,10 @@ def check(work: Work, notice: dict, pictures=()) -> list[Problem]:
     for tag in REQUIRED:
         if not any(value.strip() for value in notice.get(tag, [])):
             add("error", tag, f"{tag} is empty: POP rejects the notice")
+    for tag in ("WWW", "LVID"):
+        for value in notice.get(tag, []):
+            if not URL.match(value):
+                add("warning", tag, f"“{value}” is not a valid web address")
     for name, image in pictures:
         if not image.file.storage.exists(image.file.name):
             add("error", "REFIM", f"image {name} ({image.file.name}) is missing: POP rejects it")

@@ -199,3 +199,15 @@ def test_images_go_in_a_zip_named_as_refim_says(pop_notices, tmp_path, test_data
     assert back["01610014032"]["PHOT"] == "© Musée, photo J. D."
     report = (tmp_path / "joconde.zip.report.csv").read_text(encoding="utf-8-sig")
     assert "01610014134;A1982.9.4;error;REFIM;image 01610014134_1.jpg" in report
+
+
+def test_an_invalid_web_address_is_a_warning(pop_notices, tmp_path):
+    from museum_collections.models import WorkLink
+
+    work = Work.objects.get(joconde_ref="01610014147")
+    WorkLink.objects.create(work=work, kind="WWW", value="htp://ds.de", sort_order=0)
+    path = tmp_path / "joconde.txt"
+    call_command("export_joconde", "--format", "txt", "--output", str(path), stdout=StringIO())
+    report = (tmp_path / "joconde.txt.report.csv").read_text(encoding="utf-8-sig")
+    assert "01610014147;A1983.15.1;warning;WWW;“htp://ds.de” is not a valid web address" in report
+    assert "01610014147" in {n.ref for n in reader.read_notices(path)}
