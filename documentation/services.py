@@ -13,7 +13,6 @@ import dataclasses
 import json
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -22,7 +21,7 @@ from django.utils import timezone
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from importers.marc import BadRecord, MarcFileError, MarcRecord, read_records
-from importers.records import Proposal, RejectedRecord
+from importers.records import ImportReport, Proposal, RejectedRecord
 from museum_collections.dating import parse_date
 from museum_collections.models import Person
 from museum_collections.services.reconcile import PersonReconciler, display_name, identifiers_of
@@ -35,20 +34,8 @@ PROGRESS_EVERY = 500
 BATCH = 500
 
 
-@dataclass
-class LibraryImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    people_created: int = 0
-    rejected: list[RejectedRecord] = field(default_factory=list)
-    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    proposals: list[Proposal] = field(default_factory=list)
-    warnings: list[RejectedRecord] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged + len(self.rejected)
+class LibraryImportReport(ImportReport):
+    pass
 
 
 def _year_of(date: str) -> int | None:

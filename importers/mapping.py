@@ -61,6 +61,7 @@ from itertools import zip_longest
 from pathlib import Path
 
 from . import filemaker, tabular
+from .joconde import TERM_TAGS
 from .records import (
     DimensionRecord,
     MakerRecord,
@@ -76,19 +77,7 @@ TEXT_FIELDS = frozenset(
     exhibition_history comments cataloguers acquisition_date owner assigned_museum credit_line
     copyright_notice internal_notes""".split()
 )
-RELATIONS = {
-    "DOMN": "domains",
-    "DENO": "denominations",
-    "TECH": "techniques",
-    "PERI": "periods",
-    "EPOQ": "styles",
-    "ECOL": "schools",
-    "REPR": "subjects",
-    "SREP": "subject_sources",
-    "LIEUX": "places",
-    "UTIL": "uses",
-    "GENE": "genesis",
-}
+RELATIONS = TERM_TAGS  # Joconde vocabulary code -> Work relation
 TERM_RELATIONS = frozenset([*RELATIONS.values(), "materials"])
 MAKER_PARTS = ("name", "surname", "forenames", "birth_date", "death_date", "nationality", "role")
 DIMENSION_KINDS = frozenset("height width depth length diameter thickness weight volume".split())

@@ -120,3 +120,21 @@ class ObjectRecord:
     @property
     def key(self) -> str:
         return self.joconde_ref or self.inventory_number
+
+
+@dataclass
+class ImportReport:
+    """What an import did, file by file: counts, rejections, warnings, proposals."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    people_created: int = 0
+    rejected: list[RejectedRecord] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    proposals: list[Proposal] = field(default_factory=list)
+    warnings: list[RejectedRecord] = field(default_factory=list)  # kept aside, not rejected
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged + len(self.rejected)

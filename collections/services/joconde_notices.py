@@ -47,6 +47,18 @@ def works_for_joconde(*, changed_since=None):
     return works.select_related("ownership", "acquisition_mode").order_by("inventory_sort_key")
 
 
+def works_with_parts(works, chunk: int = 500) -> Iterator[Work]:
+    """The works of a queryset, streamed in chunks, each with its parts (`with_parts`)."""
+    batch = []
+    for work in chain(works.iterator(chunk_size=chunk), [None]):  # None: the last chunk
+        if work is not None:
+            batch.append(work)
+            if len(batch) < chunk:
+                continue
+        yield from with_parts(batch)
+        batch = []
+
+
 def with_parts(works: list[Work]) -> list[Work]:
     """The parts of a chunk of works, one query per relation, handed to modelcluster's cache of
     child objects (what `work.makers.all()` reads): Django's prefetch costs ten times more per
@@ -89,28 +101,19 @@ def notices(
     and (file name, image) pairs are appended to `images`, for the zip."""
     works = works if works is not None else works_for_joconde()
     missing = set(missing_works().values_list("pk", flat=True))
-    batch = []
-    for work in chain(works.iterator(chunk_size=chunk), [None]):  # None: the last chunk
-        if work is not None:
-            batch.append(work)
-            if len(batch) < chunk:
-                continue
-        for ready in with_parts(batch):
-            notice = notice_of(ready, missing=ready.pk in missing)
-            pictures = image_files(ready) if images is not None else []
-            if pictures:
-                notice["REFIM"] = [
-                    f"{name},CARTEL,,{Path(i.file.name).name}" for name, i in pictures
-                ]
-                notice["PHOT"] = list(dict.fromkeys(i.credit for _n, i in pictures if i.credit))
-            found = check(ready, notice, pictures)
-            if problems is not None:
-                problems.extend(found)
-            if not any(problem.severity == "error" for problem in found):
-                if images is not None:
-                    images.extend(pictures)
-                yield notice
-        batch = []
+    for ready in works_with_parts(works, chunk):
+        notice = notice_of(ready, missing=ready.pk in missing)
+        pictures = image_files(ready) if images is not None else []
+        if pictures:
+            notice["REFIM"] = [f"{name},CARTEL,,{Path(i.file.name).name}" for name, i in pictures]
+            notice["PHOT"] = list(dict.fromkeys(i.credit for _n, i in pictures if i.credit))
+        found = check(ready, notice, pictures)
+        if problems is not None:
+            problems.extend(found)
+        if not any(problem.severity == "error" for problem in found):
+            if images is not None:
+                images.extend(pictures)
+            yield notice
 
 
 def image_files(work: Work) -> list[tuple[str, object]]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import chain
 
 from django.db import models
 
 from ..models import TERM_RELATIONS, Work
 from ..publication import RULES
-from .joconde_notices import with_parts
+from .joconde_notices import works_with_parts
 
 TEXT_TYPES = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
@@ -32,15 +31,8 @@ def records(chunk: int = 500) -> Iterator[dict]:
         .select_related("ownership", "acquisition_mode")
         .order_by("inventory_sort_key")
     )
-    batch = []
-    for work in chain(works.iterator(chunk_size=chunk), [None]):  # None: the last chunk
-        if work is not None:
-            batch.append(work)
-            if len(batch) < chunk:
-                continue
-        for ready in with_parts(batch):
-            yield _record(ready, fields)
-        batch = []
+    for work in works_with_parts(works, chunk):
+        yield _record(work, fields)
 
 
 def _record(work: Work, fields) -> dict:

@@ -20,13 +20,19 @@ from __future__ import annotations
 import difflib
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from importers.records import ObjectRecord, Proposal, RejectedRecord, SourceFileError
+from importers.records import (
+    ImportReport,
+    ObjectRecord,
+    Proposal,
+    RejectedRecord,
+    SourceFileError,
+)
 
 from ..models import TERM_RELATIONS, Person, Work
 from ..text import match_key
@@ -40,20 +46,8 @@ MATERIAL_BRANCH = match_key("matériau")
 
 
 @dataclass
-class ObjectImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    people_created: int = 0
+class ObjectImportReport(ImportReport):
     works_outside_vocabulary: int = 0
-    rejected: list[RejectedRecord] = field(default_factory=list)
-    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    proposals: list[Proposal] = field(default_factory=list)
-    warnings: list[RejectedRecord] = field(default_factory=list)  # kept aside, not rejected
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged + len(self.rejected)
 
 
 Reader = Callable[[Path], Iterator[ObjectRecord | RejectedRecord]]
