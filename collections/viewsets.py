@@ -613,7 +613,7 @@ class WorkViewSet(SnippetViewSet):
                     FieldPanel("is_public", permission="collections.publish_work"),
                     FieldPanel("in_joconde", permission="collections.publish_work"),
                     FieldPanel("internal_notes"),
-                    FieldPanel("imported_records", read_only=True),
+                    FieldPanel("imported_records", read_only=True, permission=PRIVATE),
                     MultiFieldPanel(
                         [
                             FieldPanel("is_deleted", permission="collections.delete_work"),

@@ -201,3 +201,16 @@ def test_staff_see_the_record_as_imported_on_the_work(admin_client):
     assert response.status_code == 200
     assert "Autun ; musée Rolin" in response.content.decode()
     assert "imported_records" not in response.context["form"].fields  # shown, never posted
+
+
+def test_only_staff_cleared_for_private_data_see_the_record_as_imported(client, make_user):
+    from django.urls import reverse
+
+    load(notice(raw={"REF": "01610014032", "PRIX": "Prix payé 12 000 F à M. Dupont"}))
+    work = Work.objects.get()
+    url = reverse(Work.snippet_viewset.get_url_name("edit"), args=[work.pk])
+    for role, sees in (("Registrar", True), ("Documentalist", False)):
+        client.force_login(make_user(role, username=role))
+        page = client.get(url)
+        assert page.status_code == 200
+        assert ("M. Dupont" in page.content.decode()) is sees, role
