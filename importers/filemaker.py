@@ -1,14 +1,26 @@
-"""Read FileMaker XML exports row by row: `FMPXMLRESULT` and the older `FMPDSORESULT`.
+"""Read FileMaker Pro XML exports row by row: `FMPXMLRESULT` and the older `FMPDSORESULT`.
 
 FMPXMLRESULT names its fields once (METADATA/FIELD) and gives each ROW's values by position
-(COL i is FIELD i); a related or portal field repeats its DATA in one COL, so a column may hold
-several values, in order. FMPDSORESULT names each value by its element (`<Type.controlled>`).
-The record's `RECORDID` is given as the column `@RECORDID`. Parsed with lxml `iterparse`, no
-DTD, no entities, no network; a file that declares any is refused.
+(COL i is FIELD i). A related or portal field repeats DATA in one COL: the column then holds
+several values, in order, empty ones included (`<DATA></DATA>` is ""), so that related
+columns can be zipped by position; an empty `<COL></COL>` holds none. A ROW whose COL count
+differs from the FIELD count is a `RejectedRecord`, and reading goes on.
+
+FMPDSORESULT (the deprecated "DSO" grammar) names each value by its element, with or
+without a namespace prefix (`<Type.controlled>`, `<ns0:Title>`); repeated values come as
+DATA children. An empty element holds no value.
+
+A ROW's `RECORDID`, when given, is the pseudo-column `@RECORDID`. Values are kept as written.
+
+Safe parsing: a file whose prolog holds a DOCTYPE (where external entities and entity bombs
+are declared) is refused before it is parsed; lxml `iterparse` then runs without DTD, entity
+resolution or network, huge_tree off, and each ROW is cleared once read.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,93 +28,167 @@ from lxml import etree
 
 from .records import RejectedRecord, SourceFileError, SourceRow
 
-XMLRESULT = "http://www.filemaker.com/fmpxmlresult"
-DSORESULT = "http://www.filemaker.com/fmpdsoresult"
+GRAMMARS = ("FMPXMLRESULT", "FMPDSORESULT")  # namespaces http://www.filemaker.com/fmp…result
+HEAD = 64 * 1024
+PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+ROOT = re.compile(rb"<(?:[\w.-]+:)?([\w.-]+)")
+DOCTYPE_REFUSED = (
+    "the XML has a DOCTYPE (DTD, entity declarations: external entities or an entity bomb); "
+    "it is refused for safety, nothing was read. FileMaker never writes one: export it again"
+)
 
 
-def _local(tag) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
-def is_filemaker(path) -> bool:
-    with open(path, "rb") as fh:
-        head = fh.read(2048)
-    return b"FMPXMLRESULT" in head or b"FMPDSORESULT" in head
+def detect(path) -> str | None:
+    """The grammar (FMPXMLRESULT, FMPDSORESULT) that the file's root element names, or None."""
+    try:
+        root, _doctype = _prolog(Path(path))
+    except OSError:
+        return None
+    return root if root in GRAMMARS else None
 
 
 def read_rows(path) -> Iterator[SourceRow | RejectedRecord]:
+    """The ROWs of a FileMaker XML export; refuses an unsafe or foreign file at once."""
     path = Path(path)
     name = str(path)
-    if not path.is_file():
-        raise SourceFileError(name, "no such file")
+    try:
+        root, doctype = _prolog(path)
+    except OSError as error:
+        raise SourceFileError(name, f"cannot be read ({error.strerror or error})") from None
+    if doctype:
+        raise SourceFileError(name, DOCTYPE_REFUSED)
+    if root == "":
+        raise SourceFileError(name, "not an XML file: a FileMaker XML export starts with “<”")
+    if root is not None and root not in GRAMMARS:
+        raise SourceFileError(
+            name,
+            f"not a FileMaker XML export: the root element is <{root}>, not FMPXMLRESULT "
+            "or FMPDSORESULT",
+        )
+    return _rows(path, name)
+
+
+def _prolog(path: Path) -> tuple[str | None, bool]:
+    """(root element's local name, DOCTYPE present) from the start of the file.
+
+    The name is "" when the file does not start as XML, None when the start cannot be
+    read as bytes (UTF-16, a prolog longer than the sample): lxml then decides.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(HEAD)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, False
+    head = head.removeprefix(codecs.BOM_UTF8)
+    position = 0
+    while match := PROLOG_ITEM.match(head, position):
+        position = match.end()
+    rest = head[position:].lstrip()
+    if rest[:9].upper() == b"<!DOCTYPE":
+        return None, True
+    if not rest.startswith(b"<"):
+        return ("" if rest else None), False
+    match = ROOT.match(rest)
+    return (match[1].decode("ascii", "replace") if match else None), False
+
+
+def _local(tag) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _rows(path: Path, name: str) -> Iterator[SourceRow | RejectedRecord]:
     events = etree.iterparse(
         str(path),
         events=("start", "end"),
+        tag=[f"{{*}}{name}" for name in (*GRAMMARS, "ERRORCODE", "FIELD", "ROW")],
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
+    grammar = ""
     fields: list[str] = []
-    kind = None
     number = 0
     try:
         for event, elem in events:
-            tag = _local(elem.tag)
-            if event == "start":
-                if kind is None:
-                    _refuse_doctype(name, elem)
-                    if tag not in ("FMPXMLRESULT", "FMPDSORESULT"):
-                        raise SourceFileError(
-                            name, f"not a FileMaker XML export (root element <{tag}>)"
-                        )
-                    kind = tag
+            if not grammar:
+                grammar = _check_root(name, elem)
                 continue
-            if tag == "FIELD" and kind == "FMPXMLRESULT":
+            if event == "start":
+                continue
+            tag, parent = _local(elem.tag), elem.getparent()
+            where = _local(parent.tag) if parent is not None else ""
+            if tag == "ERRORCODE" and where == grammar:
+                code = (elem.text or "").strip()
+                if code not in ("", "0"):
+                    raise SourceFileError(
+                        name, f"FileMaker wrote error code {code} in the export: export it again"
+                    )
+            elif tag == "FIELD" and where == "METADATA":
                 fields.append(elem.get("NAME", ""))
-            elif tag == "ROW":
+            elif tag == "ROW" and where in ("RESULTSET", "FMPDSORESULT"):
                 number += 1
-                yield _row(name, number, elem, kind, fields)
+                if grammar == "FMPXMLRESULT":
+                    yield _xml_row(name, number, elem, fields)
+                else:
+                    yield _dso_row(name, number, elem)
                 elem.clear(keep_tail=False)
                 while elem.getprevious() is not None:
-                    del elem.getparent()[0]
+                    del parent[0]
     except etree.XMLSyntaxError as error:
         raise SourceFileError(
-            name, f"not well-formed XML after row {number}: {error}; export it again"
+            name,
+            f"not well-formed XML at line {error.lineno}, after row {number} ({error.msg}): "
+            "the file is damaged or cut off; export it again",
         ) from None
-    if kind is None:
-        raise SourceFileError(name, "empty file")
-
-
-def _refuse_doctype(name: str, root) -> None:
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
+    if not grammar:
         raise SourceFileError(
-            name, "XML with a DOCTYPE (entities, external files) is refused: export it again"
+            name, "not a FileMaker XML export: no FMPXMLRESULT or FMPDSORESULT root"
         )
 
 
-def _row(name, number, row, kind, fields) -> SourceRow | RejectedRecord:
-    values: dict[str, list[str]] = {}
-    if row.get("RECORDID"):
-        values["@RECORDID"] = [row.get("RECORDID")]
-    if kind == "FMPDSORESULT":
-        for child in row:
-            if isinstance(child.tag, str):
-                text = (child.text or "").strip()
-                values.setdefault(_local(child.tag), []).extend([text] if text else [])
-        return SourceRow(name, number, values)
+def _check_root(name: str, elem) -> str:
+    """The root's grammar; refuses a DOCTYPE that the prolog check could not see."""
+    root = elem.getroottree().getroot()
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise SourceFileError(name, DOCTYPE_REFUSED)
+    tag = _local(root.tag)
+    if tag not in GRAMMARS:
+        raise SourceFileError(name, f"not a FileMaker XML export: the root element is <{tag}>")
+    return tag
+
+
+def _record_id(row) -> dict[str, list[str]]:
+    return {"@RECORDID": [row.get("RECORDID")]} if row.get("RECORDID") else {}
+
+
+def _xml_row(name, number, row, fields) -> SourceRow | RejectedRecord:
     cols = [child for child in row if _local(child.tag) == "COL"]
     if len(cols) != len(fields):
         return RejectedRecord(
             name,
             number,
-            row.get("RECORDID", ""),
+            "",
             "",
             f"{len(cols)} COL elements for {len(fields)} fields (RECORDID "
-            f"{row.get('RECORDID', '?')}): the row is broken",
+            f"{row.get('RECORDID', '?')}): the row is broken; export it again",
         )
+    values = _record_id(row)
     for field, col in zip(fields, cols, strict=True):
-        # kept in position, empty ones too: related values are zipped across columns
-        values[field] = [(d.text or "") for d in col if _local(d.tag) == "DATA"]
+        data = [(d.text or "") for d in col if _local(d.tag) == "DATA"]
+        values.setdefault(field, []).extend(data)
+    return SourceRow(name, number, values)
+
+
+def _dso_row(name, number, row) -> SourceRow:
+    values = _record_id(row)
+    for child in row:
+        if not isinstance(child.tag, str):
+            continue
+        data = [(d.text or "") for d in child if _local(d.tag) == "DATA"]
+        if not data and child.text and child.text.strip():
+            data = [child.text]
+        values.setdefault(_local(child.tag), []).extend(data)
     return SourceRow(name, number, values)

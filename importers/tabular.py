@@ -1,8 +1,25 @@
-"""Read spreadsheets row by row: CSV in any delimiter and encoding (with or without BOM), XLSX.
+"""Read spreadsheets row by row: CSV (.csv, .tsv, .txt) in any delimiter and encoding, and XLSX.
 
-Yields `SourceRow`s (column -> [value], exactly as written) and `RejectedRecord`s for rows
-that do not fit the header; raises `SourceFileError` when the file itself cannot be read —
-undecodable, or cut off inside a quoted field (a truncated export: nothing of it should go in).
+Yields one `SourceRow` per data row (column -> [value], text exactly as in the file) and a
+`RejectedRecord` for a row that does not fit the header. Raises `SourceFileError` when the
+file itself cannot be read — missing, undecodable, badly quoted, cut off inside a quoted
+field (a truncated export) — possibly in the middle of the iteration: the loader then keeps
+nothing of the file. Record numbers count data rows from 1, the header excluded; messages
+also give the line (CSV) or the sheet row (XLSX). Nothing is held in memory but one row.
+
+CSV
+    Encoding: from the BOM (UTF-8, UTF-16), else UTF-8 when the first 64 KiB decode as
+    UTF-8, else Windows-1252 (Latin-1 if even that fails); a later part that does not
+    decode ends the file with a message. Delimiter: the most frequent of ``, ; tab |`` in
+    the header line, outside quotes. Read by the csv module in strict mode: quoted fields
+    keep their line breaks (CRLF included), and a quote left open is an error, never a
+    silent merge of the rows that follow. A file ending inside a quoted field, or with a
+    short last row and no final line break, is truncated. Blank rows are skipped; a column
+    without a name is called ``column N``; columns sharing a name give several values.
+XLSX
+    openpyxl in read-only mode (cached values of formulas), the first sheet or the named
+    one; the first non-empty row is the header. Cells become text without loss: whole
+    numbers without ``.0``, dates and times in ISO 8601, booleans TRUE/FALSE, empty "".
 """
 
 from __future__ import annotations
@@ -10,93 +27,170 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from .records import RejectedRecord, SourceFileError, SourceRow
 
 DELIMITERS = ",;\t|"
 SAMPLE = 64 * 1024
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def read_rows(
     path, *, encoding: str | None = None, delimiter: str | None = None, sheet: str | None = None
 ) -> Iterator[SourceRow | RejectedRecord]:
+    """The rows of a CSV or XLSX file (told apart by extension, then by content)."""
     path = Path(path)
     if not path.is_file():
         raise SourceFileError(str(path), "no such file")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    return _read_csv(path, encoding, delimiter)
+    if path.suffix.lower() == ".xls":
+        raise SourceFileError(
+            str(path), "an Excel 97-2003 workbook (.xls) cannot be read: save it as .xlsx or CSV"
+        )
+    if path.suffix.lower() in XLSX_SUFFIXES or zipfile.is_zipfile(path):
+        return read_xlsx(path, sheet=sheet)
+    return read_csv(path, encoding=encoding, delimiter=delimiter)
 
 
-def detect_encoding(path: Path) -> str:
-    """BOM first; else UTF-8 when the start of the file decodes; else Windows-1252."""
-    with path.open("rb") as fh:
+# --------------------------------------------------------------------------- CSV
+
+
+def detect_encoding(path) -> str:
+    """BOM first; else UTF-8 when the start of the file decodes; else Windows-1252, Latin-1."""
+    with open(path, "rb") as fh:
         head = fh.read(SAMPLE)
-    for bom, name in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    for bom, name in BOMS:
         if head.startswith(bom):
             return name
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1252"
+    for name in ("utf-8", "cp1252"):
+        try:
+            codecs.getincrementaldecoder(name)().decode(head, final=False)
+            return name
+        except UnicodeDecodeError:
+            pass
+    return "latin-1"
 
 
-def _read_csv(path: Path, encoding: str | None, delimiter: str | None):
+def sniff_delimiter(line: str) -> str:
+    """The most frequent of `, ; tab |` outside quotes; a comma when there is none."""
+    unquoted = re.sub(r'"[^"]*"', "", line)
+    best = max(DELIMITERS, key=unquoted.count)
+    return best if unquoted.count(best) else ","
+
+
+def read_csv(
+    path, *, encoding: str | None = None, delimiter: str | None = None
+) -> Iterator[SourceRow | RejectedRecord]:
+    path = Path(path)
     name = str(path)
-    encoding = encoding or detect_encoding(path)
+    try:
+        encoding = encoding or detect_encoding(path)
+        codecs.lookup(encoding)
+    except OSError as error:
+        raise SourceFileError(name, f"cannot be read ({error.strerror})") from None
+    except LookupError:
+        raise SourceFileError(name, f"unknown encoding “{encoding}” in the mapping") from None
+    number = 0
     try:
         with path.open(encoding=encoding, newline="") as fh:
-            header_line = fh.readline()
-            delimiter = delimiter or max(DELIMITERS, key=header_line.count)
+            first = next((line for line in fh if line.strip()), "")
+            delimiter = delimiter or sniff_delimiter(first)
             fh.seek(0)
             reader = csv.reader(fh, delimiter=delimiter, strict=True)
-            header = next(reader, None)
-            if not header or not any(h.strip() for h in header):
+            try:
+                header = next(reader, None)
+                while header is not None and not any(cell.strip() for cell in header):
+                    header = next(reader, None)  # blank lines before the header
+            except csv.Error as error:
+                raise SourceFileError(name, f"the header line cannot be read: {error}") from None
+            if header is None:
                 raise SourceFileError(name, "empty file: the first line must name the columns")
-            header = [h.strip() for h in header]
-            number = 0
+            header[0] = header[0].removeprefix("\ufeff")
+            columns = _column_names(header)
+            short_row = 0  # the line of the last row read, when it had a wrong number of values
             while True:
+                line = reader.line_num + 1  # where the next row starts
                 try:
                     row = next(reader)
                 except StopIteration:
-                    return
+                    break
                 except csv.Error as error:
-                    raise SourceFileError(
-                        name,
-                        f"after data row {number} (line {reader.line_num}): {error}. The file is "
-                        "cut off or badly quoted: export it again; nothing of it was imported",
-                    ) from None
+                    raise SourceFileError(name, _csv_problem(str(error), number, line)) from None
                 number += 1
+                short_row = 0
                 if not any(cell.strip() for cell in row):
                     continue
-                if len(row) != len(header):
-                    yield RejectedRecord(
-                        name,
-                        number,
-                        "",
-                        "",
-                        f"{len(row)} values for {len(header)} columns (line {reader.line_num})",
-                    )
+                if len(row) != len(columns):
+                    short_row = line
+                    reason = f"{len(row)} values for {len(columns)} columns (line {line})"
+                    yield RejectedRecord(name, number, "", "", reason)
                     continue
-                yield SourceRow(name, number, {h: [v] for h, v in zip(header, row, strict=True)})
+                yield SourceRow(name, number, _values(columns, row))
+        if short_row and not _ends_with_line_break(path):
+            raise SourceFileError(
+                name,
+                f"the last row (data row {number}, line {short_row}) is incomplete and the file "
+                "ends without a line break: it is truncated; export it again",
+            )
     except UnicodeDecodeError as error:
         raise SourceFileError(
-            name, f"not readable as {encoding} ({error.reason}): give --encoding in the mapping"
+            name,
+            f"not {encoding} text after data row {number} ({error.reason}): give the file's "
+            "encoding in the mapping's [source] table "
+            '(e.g. encoding = "cp1252") or export it again in UTF-8',
         ) from None
 
 
-def _cell(value) -> str:
+def _csv_problem(error: str, number: int, line: int) -> str:
+    if "unexpected end of data" in error:
+        return (
+            f"the file ends inside a quoted field at data row {number + 1} (line {line}), "
+            f"after data row {number}: it is truncated; export it again"
+        )
+    what = "is badly quoted" if '"' in error else "cannot be read"
+    return (
+        f"data row {number + 1} (line {line}) {what} ({error}), after data row {number}: "
+        "correct it or export the file again"
+    )
+
+
+def _ends_with_line_break(path: Path) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(max(fh.seek(0, 2) - 2, 0))
+        return fh.read().endswith((b"\n", b"\r", b"\n\x00", b"\r\x00"))
+
+
+def _column_names(header: list[str]) -> list[str]:
+    return [cell.strip() or f"column {index}" for index, cell in enumerate(header, 1)]
+
+
+def _values(columns: list[str], cells: list[str]) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for column, cell in zip(columns, cells, strict=True):
+        values.setdefault(column, []).append(cell)
+    return values
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def cell_text(value) -> str:
+    """A cell's value as text, nothing lost: 12 not 12.0, dates in ISO 8601, None as ""."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
@@ -106,43 +200,49 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path, sheet: str | None):
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+def read_xlsx(path, *, sheet: str | None = None) -> Iterator[SourceRow | RejectedRecord]:
+    path = Path(path)
     name = str(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
-        raise SourceFileError(name, f"not a readable XLSX workbook: {error}") from None
-    try:
-        if sheet and sheet not in workbook.sheetnames:
-            raise SourceFileError(
-                name, f"no sheet “{sheet}” (sheets: {', '.join(workbook.sheetnames)})"
-            )
-        rows = (workbook[sheet] if sheet else workbook.worksheets[0]).iter_rows(values_only=True)
-        header = None
-        number = 0
-        for values in rows:
-            cells = [_cell(value) for value in values]
-            if header is None:
-                if any(cell.strip() for cell in cells):
-                    header = [cell.strip() for cell in cells]
-                continue
-            number += 1
-            if not any(cell.strip() for cell in cells):
-                continue
-            extra = [cell for cell in cells[len(header) :] if cell.strip()]
-            if extra:
-                yield RejectedRecord(
-                    name, number, "", "", f"values beyond the last column: {extra}"
-                )
-                continue
-            cells += [""] * (len(header) - len(cells))
-            yield SourceRow(
-                name, number, {h: [v] for h, v in zip(header, cells, strict=False) if h}
-            )
-        if header is None:
-            raise SourceFileError(name, "empty sheet: the first row must name the columns")
-    finally:
-        workbook.close()
+        fh = path.open("rb")  # a file, not a name: openpyxl would refuse a workbook named .csv
+    except OSError as error:
+        raise SourceFileError(name, f"cannot be read ({error.strerror})") from None
+    with fh:
+        try:
+            workbook = load_workbook(fh, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as error:
+            raise SourceFileError(name, f"not a readable XLSX workbook ({error})") from None
+        try:
+            yield from _sheet_rows(name, workbook, sheet)
+        finally:
+            workbook.close()
+
+
+def _sheet_rows(name: str, workbook, sheet: str | None) -> Iterator[SourceRow | RejectedRecord]:
+    if sheet and sheet not in workbook.sheetnames:
+        raise SourceFileError(
+            name, f"no sheet “{sheet}”; the sheets are: {', '.join(workbook.sheetnames)}"
+        )
+    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    columns: list[str] | None = None
+    number = 0
+    for sheet_row, cells in enumerate(worksheet.iter_rows(values_only=True), 1):
+        texts = [cell_text(value) for value in cells]
+        if columns is None:
+            while texts and not texts[-1].strip():
+                texts.pop()
+            if texts:
+                columns = _column_names(texts)
+            continue
+        number += 1
+        if not any(text.strip() for text in texts):
+            continue
+        extra = [text for text in texts[len(columns) :] if text.strip()]
+        if extra:
+            reason = f"values beyond the last named column (sheet row {sheet_row}): {extra}"
+            yield RejectedRecord(name, number, "", "", reason)
+            continue
+        texts = (texts + [""] * len(columns))[: len(columns)]
+        yield SourceRow(name, number, _values(columns, texts))
+    if columns is None:
+        raise SourceFileError(name, "empty sheet: the first row must name the columns")
