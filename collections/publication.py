@@ -149,3 +149,10 @@ def classified_fields(model: type[models.Model]) -> set[str]:
         for field in model._meta.get_fields()
         if not (field.auto_created and not field.is_relation) and not field.name.endswith("_ptr")
     } | {"id"}
+
+
+def public_work_url(work) -> str:
+    """The permanent public address of a work's page (its REF never changes)."""
+    from django.conf import settings
+
+    return f"{settings.CARTEL_PUBLIC_URL}/collections/{work.joconde_ref}/"

@@ -9,7 +9,7 @@ from .loans import (
     LoanObject,
 )
 from .locations import CurrentLocation, Location, Movement
-from .media import CartelDocument, CartelImage, CartelRendition, Rights, WorkMedia
+from .media import RIGHTS_URIS, CartelDocument, CartelImage, CartelRendition, Rights, WorkMedia
 from .people import Person, PersonName
 from .recolement import (
     RecolementCampaign,
@@ -83,6 +83,7 @@ __all__ = [
     "RegisterEntry",
     "RegisterHead",
     "Rights",
+    "RIGHTS_URIS",
     "Work",
     "WorkDenomination",
     "WorkDomain",

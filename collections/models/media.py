@@ -23,6 +23,17 @@ class Rights(models.TextChoices):
     ALL_RIGHTS_RESERVED = "reserved", _("all rights reserved")
 
 
+# The rights as the URIs that IIIF, LIDO and open data expect.
+RIGHTS_URIS = {
+    Rights.PUBLIC_DOMAIN: "http://creativecommons.org/publicdomain/mark/1.0/",
+    Rights.CC0: "http://creativecommons.org/publicdomain/zero/1.0/",
+    Rights.CC_BY: "http://creativecommons.org/licenses/by/4.0/",
+    Rights.CC_BY_SA: "http://creativecommons.org/licenses/by-sa/4.0/",
+    Rights.LICENCE_OUVERTE: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    Rights.ALL_RIGHTS_RESERVED: "http://rightsstatements.org/vocab/InC/1.0/",
+}
+
+
 class MediaRights(models.Model):
     """Credit, rights and publication of a media file (shared by images and documents)."""
 

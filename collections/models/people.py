@@ -138,6 +138,22 @@ class Person(ClusterableModel):
             return f"{self.surname.upper()} {self.forenames}".strip()
         return self.name
 
+    AUTHORITY_URIS = {
+        "wikidata_id": "http://www.wikidata.org/entity/{}",
+        "ulan_id": "http://vocab.getty.edu/ulan/{}",
+        "bnf_ark": "https://catalogue.bnf.fr/{}",
+        "idref_id": "https://www.idref.fr/{}",
+    }
+
+    @property
+    def authority_uris(self) -> list[str]:
+        """The person's authority identifiers as URIs, for linked-data exports."""
+        return [
+            pattern.format(getattr(self, name))
+            for name, pattern in self.AUTHORITY_URIS.items()
+            if getattr(self, name)
+        ]
+
     @property
     def canonical(self) -> "Person":
         """The record this one was merged into (followed to the end), or itself."""

@@ -360,6 +360,23 @@ class Work(RevisionMixin, ClusterableModel):
         first = next(iter(self.denominations.all()), None)
         return first.label if first else ""
 
+    COPYRIGHT_YEARS = 70  # after the death of the last maker (Code de la propriété intellectuelle)
+
+    @property
+    def rights_in_work(self) -> str:
+        """The copyright status of the work itself: as set, or, when unknown, public domain
+        once every maker has been dead for more than 70 years (a work without known maker
+        stays unknown)."""
+        if self.copyright_status != self.CopyrightStatus.UNKNOWN:
+            return self.copyright_status
+        makers = [maker.person for maker in self.makers.all()]
+        year = timezone.now().year
+        if makers and all(
+            p.death_year is not None and p.death_year + self.COPYRIGHT_YEARS < year for p in makers
+        ):
+            return self.CopyrightStatus.PUBLIC_DOMAIN
+        return self.CopyrightStatus.UNKNOWN
+
     @property
     def legal_status(self) -> str:
         """Joconde STAT: type of ownership ; mode of acquisition ; owner ; assigned museum."""

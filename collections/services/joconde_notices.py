@@ -28,8 +28,9 @@ from ..models import (
 )
 from .recolement import missing_works
 
+TERM_RELATION_NAMES = frozenset([*TERM_TAGS.values(), "materials"])
 RELATIONS = {
-    **{relation: TERM_RELATIONS[relation] for relation in [*TERM_TAGS.values(), "materials"]},
+    **{relation: TERM_RELATIONS[relation] for relation in TERM_RELATION_NAMES},
     "makers": WorkMaker,
     "dimensions": Dimension,
     "other_numbers": WorkNumber,
@@ -68,7 +69,9 @@ def with_parts(works: list[Work]) -> list[Work]:
         work._cluster_related_objects = {relation: [] for relation in RELATIONS}
     for relation, model in RELATIONS.items():
         rows = model.objects.filter(work_id__in=by_pk).order_by("work_id", "sort_order", "pk")
-        if relation == "makers":
+        if relation in TERM_RELATION_NAMES:
+            rows = rows.select_related("concept")
+        elif relation == "makers":
             rows = rows.select_related("person")
         elif relation == "media":
             rows = rows.filter(image__is_public=True).select_related("image")

@@ -1,7 +1,8 @@
 """Settings shared by every environment; everything that differs comes from the environment.
 
 Environment variables: DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, MEDIA_ROOT, ELASTICSEARCH_URL,
-CARTEL_MUSEOFILE, CARTEL_MUSEUM_NAME, CARTEL_MUSEUM_CITY, CARTEL_EXPORT_DIR.
+CARTEL_MUSEOFILE, CARTEL_MUSEUM_NAME, CARTEL_MUSEUM_CITY, CARTEL_EXPORT_DIR, CARTEL_PUBLIC_URL,
+CARTEL_IIIF_CACHE.
 With none set, Cartel runs on SQLite.
 """
 
@@ -147,6 +148,12 @@ CARTEL_MUSEUM = {
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
+# The portal's public address, for the links written into exports (LIDO, IIIF manifests) that
+# are made outside a web request; requests use their own host.
+CARTEL_PUBLIC_URL = os.environ.get("CARTEL_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+# IIIF Image API: derived images (regions, sizes, tiles) are cached on disk here.
+CARTEL_IIIF_CACHE = Path(os.environ.get("CARTEL_IIIF_CACHE") or MEDIA_ROOT / "iiif-cache")
+
 # `manage.py nightly_exports`: the exports run each night, one at a time, into CARTEL_EXPORT_DIR.
 CARTEL_EXPORT_DIR = Path(os.environ.get("CARTEL_EXPORT_DIR") or BASE_DIR / "exports")
 CARTEL_NIGHTLY_EXPORTS = [
@@ -154,7 +161,11 @@ CARTEL_NIGHTLY_EXPORTS = [
     ("export_joconde", ["--format", "xml", "--output", "joconde.xml"]),
     ("export_opendata", ["--format", "csv", "--output", "oeuvres.csv"]),
     ("export_opendata", ["--format", "jsonl", "--output", "oeuvres.jsonl"]),
+    ("export_lido", ["--output", "lido.xml"]),
 ]
+# LIDO-MC attribute values not yet fixed by the Ministry (exporters/lido.py TYPES), e.g.
+# {"inventory_number": "http://terminology.lido-schema.org/lido00113"}.
+CARTEL_LIDO_TYPES: dict[str, str] = {}
 CARTEL_NIGHTLY_KEEP_REPORTS = 14  # nights of logs kept in CARTEL_EXPORT_DIR/reports
 
 LOGIN_URL = "wagtailadmin_login"
