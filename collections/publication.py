@@ -52,7 +52,7 @@ RULES = {
                 deleted_at created_at inventory_sort_key inventory_year latest_revision _revisions
                 inventory_entry deposit_entries normal_location current_location movements
                 condition_checks treatments loan_lines exhibition_lines recolement_records
-                documentary_files
+                documentary_files oai_record
             """,
         ),
         rule(

@@ -6,11 +6,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from museum_collections import registrar_api, tablet_api, tablet_views
 from museum_collections.scan import scan_view
+from portal.oai import oai_view
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("scan/", scan_view, name="scan_form"),
+    path("oai", oai_view, name="oai"),
     path("scan/<path:code>", scan_view, name="scan"),
     path("tablet/", include(tablet_views)),
     path("api/registrar/", include(registrar_api)),

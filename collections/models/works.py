@@ -50,6 +50,30 @@ class JocondeExport(models.Model):
         return f"{self.target} ({self.started_at:%Y-%m-%d %H:%M})"
 
 
+class OaiRecord(models.Model):
+    """A work's record as the OAI-PMH provider has published it. Kept once published and
+    marked deleted when the work is withdrawn (unpublished, deleted, found missing), so that
+    harvesters remove it too; `services.oai_records.sync` keeps the rows in step."""
+
+    work = models.OneToOneField(
+        "collections.Work", on_delete=models.PROTECT, related_name="oai_record"
+    )
+    datestamp = models.DateTimeField(_("last change published"), db_index=True)
+    deleted = models.BooleanField(_("withdrawn"), default=False)
+    sets = models.CharField(_("sets"), max_length=1000, blank=True)  # "|museo:M0000|domn:…|"
+
+    class Meta:
+        verbose_name = _("OAI-PMH record")
+        verbose_name_plural = _("OAI-PMH records")
+
+    def __str__(self):
+        return f"{self.work_id} ({self.datestamp:%Y-%m-%d %H:%M})"
+
+    @property
+    def set_specs(self) -> list[str]:
+        return [spec for spec in self.sets.split("|") if spec]
+
+
 class ImproperlyConfiguredMuseofile(ValueError):
     def __init__(self, code):
         super().__init__(

@@ -2,7 +2,7 @@
 
 Environment variables: DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, MEDIA_ROOT, ELASTICSEARCH_URL,
 CARTEL_MUSEOFILE, CARTEL_MUSEUM_NAME, CARTEL_MUSEUM_CITY, CARTEL_EXPORT_DIR, CARTEL_PUBLIC_URL,
-CARTEL_IIIF_CACHE.
+CARTEL_IIIF_CACHE, CARTEL_OAI_ADMIN_EMAIL.
 With none set, Cartel runs on SQLite.
 """
 
@@ -167,6 +167,10 @@ CARTEL_NIGHTLY_EXPORTS = [
 # {"inventory_number": "http://terminology.lido-schema.org/lido00113"}.
 CARTEL_LIDO_TYPES: dict[str, str] = {}
 CARTEL_NIGHTLY_KEEP_REPORTS = 14  # nights of logs kept in CARTEL_EXPORT_DIR/reports
+
+# The OAI-PMH provider at /oai: the address harvesters write to, and records per page.
+CARTEL_OAI_ADMIN_EMAIL = os.environ.get("CARTEL_OAI_ADMIN_EMAIL", "collections@musee.example")
+CARTEL_OAI_PAGE_SIZE = 100
 
 LOGIN_URL = "wagtailadmin_login"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cartel@localhost")
