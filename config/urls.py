@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("scan/", scan_view, name="scan_form"),
     path("oai", oai_view, name="oai"),
+    path("iiif/", include("portal.iiif")),
     path("scan/<path:code>", scan_view, name="scan"),
     path("tablet/", include(tablet_views)),
     path("api/registrar/", include(registrar_api)),
