@@ -55,8 +55,13 @@ def separator(tag: str) -> str:
     return ";" if tag == "REFIM" else " ; "
 
 
+POSITION = {tag: n for n, tag in enumerate(ORDER)}
+
+
 def ordered(notice: Notice) -> list[tuple[str, list[str]]]:
-    return [(tag, notice[tag]) for tag in ORDER if any(v.strip() for v in notice.get(tag, []))]
+    """The notice's known, non-empty fields in POP's order."""
+    tags = sorted((tag for tag in notice if tag in POSITION), key=POSITION.__getitem__)
+    return [(tag, notice[tag]) for tag in tags if any(v.strip() for v in notice[tag])]
 
 
 def write_txt(notices: Iterable[Notice], out) -> int:

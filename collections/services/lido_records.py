@@ -22,8 +22,9 @@ from importers.joconde import TERM_TAGS
 from ..dating import parse_date
 from ..models import RIGHTS_URIS, ConceptScheme, Work
 from ..publication import public_work_url
-from .joconde_notices import notice_of, works_with_parts
+from .joconde_notices import notice_of
 from .recolement import missing_works
+from .work_rows import works_with_parts
 
 ARK_ID = re.compile(r"^T\d+-\d+$")  # a concept id of the Joconde lists (T51-42)
 ARK_BASE = "http://data.culture.fr/thesaurus/resource/ark:/67717/"
@@ -58,10 +59,10 @@ def lido_works(*, changed_since=None):
     works = Work.objects.public().exclude(pk__in=missing_works().values("pk"))
     if changed_since is not None:
         works = works.filter(updated_at__gte=changed_since)
-    return works.select_related("ownership", "acquisition_mode").order_by("inventory_sort_key")
+    return works.order_by("inventory_sort_key")
 
 
-def lido_records(works=None, chunk: int = 500) -> Iterator[LidoRecord]:
+def lido_records(works=None, chunk: int = 1000) -> Iterator[LidoRecord]:
     works = works if works is not None else lido_works()
     schemes = {scheme.pk: scheme for scheme in ConceptScheme.objects.all()}
     for work in works_with_parts(works, chunk):

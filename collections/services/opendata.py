@@ -8,7 +8,7 @@ from django.db import models
 
 from ..models import TERM_RELATIONS, Work
 from ..publication import RULES
-from .joconde_notices import works_with_parts
+from .work_rows import works_with_parts
 
 TEXT_TYPES = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 

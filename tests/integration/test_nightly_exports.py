@@ -38,8 +38,8 @@ def test_every_export_is_written_and_logged_and_old_logs_go(exports, settings):
     for _night in range(3):
         code, output = run()
         assert code == 0, output
-    assert "4 exports done, 0 failed" in output
-    for name in ("joconde.txt", "joconde.xml", "oeuvres.csv", "oeuvres.jsonl"):
+    assert "5 exports done, 0 failed" in output
+    for name in ("joconde.txt", "joconde.xml", "oeuvres.csv", "oeuvres.jsonl", "lido.xml"):
         assert (exports / name).stat().st_size > 0, name
     logs = sorted((exports / "reports").glob("nightly-*.log"))
     assert len(logs) == 2  # the last two nights kept
