@@ -4,7 +4,6 @@ carry no private field."""
 
 import io
 import json
-from datetime import date
 from decimal import Decimal
 
 import jsonschema
@@ -12,7 +11,6 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.db import models
 from PIL import Image
 
 from exporters import iiif
@@ -30,14 +28,11 @@ from museum_collections.models import (
     WorkMedia,
     WorkTechnique,
 )
-from museum_collections.publication import RULES
 from portal.iiif import work_manifest
+from tests.markers import MARKER, SECRET_AMOUNT, SECRET_DATE, plant_markers
 
 pytestmark = pytest.mark.django_db
 
-MARKER = "PRIV-7f3a9"  # planted in every private field: must never reach a manifest
-SECRET_AMOUNT = Decimal("8675309.12")
-SECRET_DATE = date(1901, 2, 3)
 ZURBARAN = "progressive_zurbaran_agnus-dei.jpg"  # 1000 × 593
 TIEPOLO = "png-alpha_tiepolo_allegory-with-venus-and-time.png"  # 640 × 977, alpha
 HOPPER = "exif-orientation-3_pillow_hopper.jpg"  # 128 × 128
@@ -483,32 +478,6 @@ def test_only_published_works_have_a_manifest(client, work):
     assert client.get(f"/iiif/{work.joconde_ref}/manifest.json").status_code == 200
     for ref in (draft.joconde_ref, deleted.joconde_ref, "M0000999999"):
         assert client.get(f"/iiif/{ref}/manifest.json").status_code == 404
-
-
-def plant_markers(instance) -> list[str]:
-    """Write MARKER (or a secret amount or date) in every private field of a record that can
-    hold it; return the names of the fields planted."""
-    rule = RULES[instance._meta.label]
-    planted = []
-    for field in instance._meta.concrete_fields:
-        if field.name not in rule.private or field.name in ("inventory_sort_key", "deleted_at"):
-            continue
-        if isinstance(field, models.CharField | models.TextField):
-            if field.max_length and field.max_length < len(MARKER):
-                continue
-            value = MARKER
-        elif isinstance(field, models.DecimalField):
-            value = SECRET_AMOUNT
-        elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-            value = SECRET_DATE
-        elif isinstance(field, models.JSONField):
-            value = {"source": MARKER}
-        else:
-            continue
-        setattr(instance, field.attname, value)
-        planted.append(field.name)
-    instance.save()
-    return planted
 
 
 def test_no_private_field_reaches_a_manifest(client, schema, work, attach):

@@ -1,7 +1,9 @@
 """`manage.py export_joconde --format xml|txt|csv --output PATH [--changed]`: notices for POP."""
 
 import csv
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,7 +57,7 @@ class Command(BaseCommand):
         started_at, started = timezone.now(), time.perf_counter()
         works = works_for_joconde(changed_since=since)
         total = works.count()
-        problems, pictures = [], [] if images else None
+        problems, pictures = ProblemReport(), [] if images else None
 
         def counted():
             for n, notice in enumerate(notices(works, problems=problems, images=pictures), 1):
@@ -79,21 +81,41 @@ class Command(BaseCommand):
             target=target, defaults={"started_at": started_at, "notices": count}
         )
         seconds = time.perf_counter() - started
-        errors = [p for p in problems if p.severity == "error"]
         self.stdout.write(
             f"{count:,} notices written to {output} in {seconds:.1f} s "
             f"({count / max(seconds, 1e-6):,.0f}/s)"
             + (f", changed since {since:%Y-%m-%d %H:%M}" if since else "")
-            + f"; {len({p.ref for p in errors})} kept out, {len(problems) - len(errors)} warnings."
+            + f"; {len(problems.kept_out)} kept out, {problems.warnings} warnings."
         )
-        if problems:
+        if problems.kept_out or problems.warnings:
             report = report or output.with_name(output.name + ".report.csv")
-            with atomic_output(report) as temporary:
-                with open(temporary, "w", encoding="utf-8-sig", newline="") as out:
-                    writer = csv.writer(out, delimiter=";")
-                    writer.writerow(["REF", "inventory number", "severity", "field", "problem"])
-                    for p in problems:
-                        writer.writerow([p.ref, p.inventory_number, p.severity, p.tag, p.message])
+            problems.save(report)
             self.stdout.write(f"Problems are listed in {report}.")
-        if errors:
+        if problems.kept_out:
             sys.exit(1)
+
+
+class ProblemReport:
+    """The problems found, written to a temporary CSV as they come (a large export may have a
+    warning for every notice: they are not kept in memory), saved as the report at the end."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.file, delimiter=";")
+        self.writer.writerow(["REF", "inventory number", "severity", "field", "problem"])
+        self.kept_out: set[str] = set()
+        self.warnings = 0
+
+    def extend(self, found) -> None:
+        for p in found:
+            self.writer.writerow([p.ref, p.inventory_number, p.severity, p.tag, p.message])
+            if p.severity == "error":
+                self.kept_out.add(p.ref)
+            else:
+                self.warnings += 1
+
+    def save(self, path) -> None:
+        self.file.seek(0)
+        with atomic_output(path) as temporary:
+            with open(temporary, "w", encoding="utf-8-sig", newline="") as out:
+                shutil.copyfileobj(self.file, out)
