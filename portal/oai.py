@@ -40,7 +40,7 @@ def oai_view(request):
         oai_pmh.errors(root, found)
     else:
         root = oai_pmh.envelope(base_url, now, query)
-        oai_records.sync(now)
+        oai_records.sync_if_due(now)
         try:
             VERBS[query.verb](root, query, now, base_url)
         except OaiErrors as found:

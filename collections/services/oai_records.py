@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -74,6 +75,16 @@ def _sets(work_ids: list[int]) -> dict[int, str]:
         pk: "|" + "|".join(dict.fromkeys([museum_set(), *specs])) + "|"
         for pk, specs in domains.items()
     }
+
+
+def sync_if_due(now=None) -> None:
+    """`sync()`, at most once every CARTEL_OAI_SYNC_SECONDS per process (0: at every call).
+    Lag is safe: a record is dated when the sync sees its change, so a harvest `from` its
+    last run never misses one, and metadata is only ever built from published works."""
+    seconds = settings.CARTEL_OAI_SYNC_SECONDS
+    if seconds and not cache.add("cartel:oai-sync", True, timeout=seconds):
+        return
+    sync(now)
 
 
 @transaction.atomic

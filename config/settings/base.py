@@ -171,6 +171,7 @@ CARTEL_NIGHTLY_KEEP_REPORTS = 14  # nights of logs kept in CARTEL_EXPORT_DIR/rep
 # The OAI-PMH provider at /oai: the address harvesters write to, and records per page.
 CARTEL_OAI_ADMIN_EMAIL = os.environ.get("CARTEL_OAI_ADMIN_EMAIL", "collections@musee.example")
 CARTEL_OAI_PAGE_SIZE = 100
+CARTEL_OAI_SYNC_SECONDS = 30  # the record ledger follows the catalogue at most this late
 
 LOGIN_URL = "wagtailadmin_login"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cartel@localhost")

@@ -151,6 +151,22 @@ def test_a_withdrawn_work_stays_listed_as_deleted(client, schema, catalogue):
     assert root.find(".//o:header", NS).get("status") is None
 
 
+def test_a_withdrawal_shows_before_the_ledger_follows(client, schema, catalogue, settings):
+    """Between two syncs of the ledger, a withdrawn work is already a deleted header."""
+    from django.core.cache import cache
+
+    settings.CARTEL_OAI_SYNC_SECONDS = 3600
+    cache.delete("cartel:oai-sync")
+    harvest(client, schema, metadataPrefix="oai_dc")  # synced now, not again for an hour
+    Work.objects.filter(joconde_ref="05000000091").update(is_public=False)
+    identifier = "oai:collections.musee.example:05000000091"
+    root = oai(client, schema, verb="GetRecord", identifier=identifier, metadataPrefix="lido")
+    assert root.find(".//o:header", NS).get("status") == "deleted"
+    assert root.find(".//o:metadata", NS) is None
+    assert not OaiRecord.objects.get(work__joconde_ref="05000000091").deleted  # not yet synced
+    cache.delete("cartel:oai-sync")
+
+
 def test_from_and_until_select_by_datestamp(client, schema, catalogue):
     harvest(client, schema, metadataPrefix="oai_dc")  # the ledger is written
     earlier = timezone.now() - timedelta(days=3)
