@@ -98,7 +98,9 @@ def image_request(request, image_id, region, size, rotation, quality_format) -> 
     etag = f'"{cached.stem}"'
     if unchanged := get_conditional_response(request, etag=etag):
         return _cors(unchanged)
-    if not cached.exists():
+    if cached.exists():
+        cached.touch()  # served: `prune_iiif_cache` keeps it
+    else:
         with image.open_file() as source:
             data = iiif.render(source, wanted, max_pixels=settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS)
         _write_atomically(cached, data)

@@ -5,6 +5,7 @@ carry no private field."""
 import io
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -287,6 +288,28 @@ def test_derived_images_are_cached_on_disk_and_reused(client, work, attach, medi
     fresh = decoded(client.get(f"/iiif/image/{image.pk}/full/max/0/default.png"))
     assert fresh.getpixel((0, 0)) == (255, 0, 0)
     assert len(list((media / str(image.pk)).iterdir())) == 2
+
+
+def test_prune_removes_the_cached_images_not_served_lately(client, work, attach, settings):
+    import os
+    import time
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    image = attach(work, ZURBARAN)
+    for size in ("100,", "200,"):
+        assert client.get(f"/iiif/image/{image.pk}/full/{size}/0/default.jpg").status_code == 200
+    cached = sorted(Path(settings.CARTEL_IIIF_CACHE).glob("*/*"))
+    assert len(cached) == 2
+    old = time.time() - 40 * 86400
+    for path in cached:
+        os.utime(path, (old, old))
+    client.get(f"/iiif/image/{image.pk}/full/100,/0/default.jpg")  # served again: kept
+    out = StringIO()
+    call_command("prune_iiif_cache", stdout=out)
+    assert "1 cached images removed" in out.getvalue()
+    assert len(list(Path(settings.CARTEL_IIIF_CACHE).glob("*/*"))) == 1
 
 
 def test_a_client_with_the_current_version_gets_304(client, work, attach):
