@@ -94,3 +94,25 @@ def vocabularies(db):
         broader=add("STAT", "propriété publique", broader=ownership),
     )
     return {"schemes": schemes, "peinture": peinture}
+
+
+@pytest.fixture
+def joconde_catalogue(vocabularies):
+    """POP's fixture notices and the Mistral harvest, imported and published (18 works);
+    returns POP's fixture notices as read from the file, by REF."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from importers import joconde
+
+    fixtures = TEST_DATA / "joconde"
+    call_command(
+        "import_joconde",
+        str(fixtures / "pop-fixtures" / "joconde-valid-UTF-8.txt"),
+        *map(str, sorted((fixtures / "mistral-xml-harvest").glob("*.xml"))),
+        "--publish",
+        stdout=StringIO(),
+    )
+    notices = joconde.read_notices(fixtures / "pop-fixtures" / "joconde-valid-UTF-8.txt")
+    return {notice.ref: notice for notice in notices}

@@ -17,19 +17,9 @@ MARKER = "PRIVATE-7f3a9"
 
 
 @pytest.fixture
-def pop_notices(test_data, vocabularies):
-    fixtures = test_data / "joconde"
-    call_command(
-        "import_joconde",
-        str(fixtures / "pop-fixtures" / "joconde-valid-UTF-8.txt"),
-        *map(str, sorted((fixtures / "mistral-xml-harvest").glob("*.xml"))),
-        "--publish",
-        stdout=StringIO(),
-    )
+def pop_notices(joconde_catalogue):
     Work.objects.update(internal_notes=MARKER, insurance_value=987654321)
-    return {
-        n.ref: n for n in reader.read_notices(fixtures / "pop-fixtures" / "joconde-valid-UTF-8.txt")
-    }
+    return joconde_catalogue
 
 
 def export(fmt, tmp_path):

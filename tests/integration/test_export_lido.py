@@ -18,19 +18,8 @@ LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @pytest.fixture
-def catalogue(test_data, vocabularies):
-    fixtures = test_data / "joconde"
-    call_command(
-        "import_joconde",
-        str(fixtures / "pop-fixtures" / "joconde-valid-UTF-8.txt"),
-        *map(str, sorted((fixtures / "mistral-xml-harvest").glob("*.xml"))),
-        "--publish",
-        stdout=StringIO(),
-    )
-    return {
-        n.ref: n.fields
-        for n in reader.read_notices(fixtures / "pop-fixtures" / "joconde-valid-UTF-8.txt")
-    }
+def catalogue(joconde_catalogue):
+    return {ref: notice.fields for ref, notice in joconde_catalogue.items()}
 
 
 def export(tmp_path):

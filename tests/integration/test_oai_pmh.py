@@ -3,10 +3,8 @@
 
 import re
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from lxml import etree
 
@@ -43,17 +41,9 @@ def schema():
 
 
 @pytest.fixture
-def catalogue(test_data, vocabularies, settings):
+def catalogue(joconde_catalogue, settings):
     settings.CARTEL_PUBLIC_URL = "https://collections.musee.example"
     settings.CARTEL_OAI_PAGE_SIZE = 5
-    fixtures = test_data / "joconde"
-    call_command(
-        "import_joconde",
-        str(fixtures / "pop-fixtures" / "joconde-valid-UTF-8.txt"),
-        *map(str, sorted((fixtures / "mistral-xml-harvest").glob("*.xml"))),
-        "--publish",
-        stdout=StringIO(),
-    )
     Work.objects.update(internal_notes=MARKER, insurance_value=987654321)
 
 

@@ -18,17 +18,9 @@ OAI = {"o": "http://www.openarchives.org/OAI/2.0/"}
 
 
 @pytest.fixture
-def planted(test_data, vocabularies, settings, tmp_path):
+def planted(joconde_catalogue, test_data, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CARTEL_OAI_PAGE_SIZE = 7
-    fixtures = test_data / "joconde"
-    call_command(
-        "import_joconde",
-        str(fixtures / "pop-fixtures" / "joconde-valid-UTF-8.txt"),
-        *map(str, sorted((fixtures / "mistral-xml-harvest").glob("*.xml"))),
-        "--publish",
-        stdout=StringIO(),
-    )
     store = Location.objects.create(code="PRIV-7f3a9-R1", name=MARKER, kind=Location.Kind.ROOM)
     donor = Person.objects.create(name="Donateur")
     assert "email" in plant_markers(donor)
