@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from museum_collections import registrar_api, tablet_api, tablet_views
 from museum_collections.scan import scan_view
+from portal import api
 from portal.oai import oai_view
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("scan/", scan_view, name="scan_form"),
     path("oai", oai_view, name="oai"),
+    path("api/works/", api.works, name="api_works"),
+    path("api/works/autocomplete", api.autocomplete, name="api_autocomplete"),
     path("iiif/", include("portal.iiif")),
     path("scan/<path:code>", scan_view, name="scan"),
     path("tablet/", include(tablet_views)),

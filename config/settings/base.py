@@ -147,6 +147,10 @@ CARTEL_MUSEUM = {
 }
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# The catalogue search (portal.search): "sql" (SQLite FTS5 / PostgreSQL full text, the
+# default) or "elasticsearch" (on ELASTICSEARCH_URL, under the alias CARTEL_SEARCH_INDEX).
+CARTEL_SEARCH_BACKEND = os.environ.get("CARTEL_SEARCH_BACKEND", "sql")
+CARTEL_SEARCH_INDEX = os.environ.get("CARTEL_SEARCH_INDEX", "cartel-catalogue")
 
 # The portal's public address, for the links written into exports (LIDO, IIIF manifests) that
 # are made outside a web request; requests use their own host.
