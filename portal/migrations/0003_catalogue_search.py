@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facets', to='portal.catalogueentry')),
             ],
             options={
-                'indexes': [models.Index(fields=['facet', 'value'], name='catalogue_facet_value_idx')],
+                'indexes': [models.Index(fields=['facet', 'value'], name='catalogue_facet_value_idx'), models.Index(fields=['entry', 'facet', 'value'], name='catalogue_facet_entry_idx')],
             },
         ),
     ]

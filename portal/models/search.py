@@ -32,7 +32,11 @@ class CatalogueFacet(models.Model):
     value = models.CharField(max_length=255)
 
     class Meta:
-        indexes = [models.Index(fields=["facet", "value"], name="catalogue_facet_value_idx")]
+        indexes = [
+            models.Index(fields=["facet", "value"], name="catalogue_facet_value_idx"),
+            # counting the facets of a set of results reads this index alone
+            models.Index(fields=["entry", "facet", "value"], name="catalogue_facet_entry_idx"),
+        ]
 
     def __str__(self):
         return f"{self.facet}: {self.value}"

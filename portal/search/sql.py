@@ -25,6 +25,7 @@ from functools import lru_cache
 from itertools import islice
 
 import snowballstemmer
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from ..models import CatalogueEntry, CatalogueFacet
@@ -34,6 +35,8 @@ WORD = re.compile(r"\w+")
 STOP_WORDS = frozenset("à au aux d de des du en et l la le les un une sur par pour".split())
 STEMMER = snowballstemmer.stemmer("french")
 BATCH = 500
+BROWSE_CACHE_SECONDS = 3600  # an update, a removal or a rebuild changes the key
+GENERATION = "cartel:catalogue-generation"  # bumped by every change made in this process
 FACET_VALUES = 30  # values listed per facet (the selected ones always are)
 ORDER = {
     "relevance": "h.score DESC, e.sort_inventory",
@@ -87,8 +90,7 @@ class SqlCatalogueIndex:
             return "SELECT id, 0.0 AS score FROM portal_catalogueentry", []
         if self.sqlite:
             match = " AND ".join(
-                f'({{title makers body}} : "{word}" OR stems : "{stem(word)}")'
-                for word in typed
+                f'({{title makers body}} : "{word}" OR stems : "{stem(word)}")' for word in typed
             )
             return (
                 "SELECT rowid AS id, -bm25(portal_catalogue_fts, 10.0, 5.0, 1.0, 1.0) AS score "
@@ -132,9 +134,18 @@ class SqlCatalogueIndex:
     def search(self, query: Query) -> Result:
         source, params = self._from(query)
         size, page = max(1, min(query.page_size, 100)), max(1, query.page)
+        browsing = not (words(query.text) or query.filters or query.year_from or query.year_to)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {source}", params)
-            count = cursor.fetchone()[0]
+            if browsing:  # the catalogue's front page: its counts are kept until a change
+                cursor.execute("SELECT COUNT(*), MAX(id) FROM portal_catalogueentry")
+                state = cursor.fetchone()
+                generation = cache.get_or_set(GENERATION, 0, None)
+                key = f"cartel:catalogue-browse:{generation}:{state[0]}:{state[1]}"
+                count, facets = cache.get(key) or (state[0], self._facets(query))
+                cache.set(key, (count, facets), BROWSE_CACHE_SECONDS)
+            else:
+                cursor.execute(f"SELECT COUNT(*) {source}", params)
+                count, facets = cursor.fetchone()[0], None
             cursor.execute(
                 f"SELECT e.id {source} ORDER BY {ORDER.get(query.sort, ORDER['relevance'])} "
                 "LIMIT %s OFFSET %s",
@@ -143,7 +154,7 @@ class SqlCatalogueIndex:
             ids = [row[0] for row in cursor.fetchall()]
         entries = CatalogueEntry.objects.in_bulk(ids)
         hits = [self._hit(entries[pk]) for pk in ids]
-        return Result(count, hits, self._facets(query), page, size)
+        return Result(count, hits, facets or self._facets(query), page, size)
 
     def _facets(self, query: Query) -> dict[str, list[tuple[str, int]]]:
         """Counts in the results; a facet a filter is set on is counted without its own
@@ -152,15 +163,18 @@ class SqlCatalogueIndex:
         groups = [("", [f for f in FACETS if f not in active])]
         groups += [(facet, [facet]) for facet in sorted(active)]
         counts: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
+        # From the results to their facet values (CROSS JOIN keeps SQLite's planner from
+        # scanning every facet value of the catalogue instead).
+        join = "CROSS JOIN" if self.sqlite else "JOIN"
         with connection.cursor() as cursor:
             for without, facets in groups:
                 source, params = self._from(query, without)
                 marks = ", ".join(["%s"] * len(facets))
                 cursor.execute(
-                    "SELECT f.facet, f.value, COUNT(*) FROM portal_cataloguefacet f "
-                    f"WHERE f.facet IN ({marks}) AND f.entry_id IN (SELECT e.id {source}) "
-                    "GROUP BY f.facet, f.value",
-                    [*facets, *params],
+                    f"SELECT f.facet, f.value, COUNT(*) FROM (SELECT e.id {source}) r "
+                    f"{join} portal_cataloguefacet f ON f.entry_id = r.id "
+                    f"WHERE f.facet IN ({marks}) GROUP BY f.facet, f.value",
+                    [*params, *facets],
                 )
                 for facet, value, count in cursor.fetchall():
                     counts[facet].append((value, count))
@@ -256,7 +270,15 @@ class SqlCatalogueIndex:
                     progress(count)
         return count
 
+    @staticmethod
+    def _changed() -> None:
+        try:
+            cache.incr(GENERATION)
+        except ValueError:  # not set yet
+            cache.set(GENERATION, 1, None)
+
     def _delete(self, refs: list[str]) -> None:
+        self._changed()
         ids = list(CatalogueEntry.objects.filter(ref__in=refs).values_list("id", flat=True))
         if not ids:
             return
@@ -268,6 +290,7 @@ class SqlCatalogueIndex:
             cursor.execute(f"DELETE FROM portal_catalogueentry WHERE id IN ({marks})", ids)
 
     def _insert(self, documents: list) -> None:
+        self._changed()
         entries = CatalogueEntry.objects.bulk_create(
             CatalogueEntry(
                 ref=d.ref,
