@@ -86,8 +86,6 @@ class SqlCatalogueIndex:
     def _hits(self, text: str) -> tuple[str, list]:
         """(entry id, score) of the entries holding every word (score: higher is better)."""
         typed = words(text)
-        if not typed:
-            return "SELECT id, 0.0 AS score FROM portal_catalogueentry", []
         if self.sqlite:
             match = " AND ".join(
                 f'({{title makers body}} : "{word}" OR stems : "{stem(word)}")' for word in typed
@@ -124,8 +122,10 @@ class SqlCatalogueIndex:
         return " AND ".join(clauses) or "1 = 1", params
 
     def _from(self, query: Query, without: str = "") -> tuple[str, list]:
-        hits, hit_params = self._hits(query.text)
         where, where_params = self._where(query, without)
+        if not words(query.text):  # browsing: the entries themselves, in their indexes' order
+            return f"FROM portal_catalogueentry e WHERE {where}", where_params
+        hits, hit_params = self._hits(query.text)
         return (
             f"FROM ({hits}) h JOIN portal_catalogueentry e ON e.id = h.id WHERE {where}",
             hit_params + where_params,
@@ -147,14 +147,19 @@ class SqlCatalogueIndex:
                 cursor.execute(f"SELECT COUNT(*) {source}", params)
                 count, facets = cursor.fetchone()[0], None
             cursor.execute(
-                f"SELECT e.id {source} ORDER BY {ORDER.get(query.sort, ORDER['relevance'])} "
-                "LIMIT %s OFFSET %s",
+                f"SELECT e.id {source} ORDER BY {self._order(query)} LIMIT %s OFFSET %s",
                 [*params, size, (page - 1) * size],
             )
             ids = [row[0] for row in cursor.fetchall()]
         entries = CatalogueEntry.objects.in_bulk(ids)
         hits = [self._hit(entries[pk]) for pk in ids]
         return Result(count, hits, facets or self._facets(query), page, size)
+
+    @staticmethod
+    def _order(query: Query) -> str:
+        if query.sort == "relevance" and not words(query.text):
+            return ORDER["inventory"]  # no words, no relevance
+        return ORDER.get(query.sort, ORDER["relevance"])
 
     def _facets(self, query: Query) -> dict[str, list[tuple[str, int]]]:
         """Counts in the results; a facet a filter is set on is counted without its own
