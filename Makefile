@@ -9,6 +9,10 @@ HOST ?= 127.0.0.1:8000
 # package-lock.json, installed by npm and copied here; never committed (see .gitignore).
 TABLET_VENDOR := collections/static/collections/tablet/vendor
 ZXING := $(TABLET_VENDOR)/zxing-library.min.js
+# The portal's zoom viewer (OpenSeadragon) and, for the browser tests only, axe-core: pinned
+# by package-lock.json, installed by npm and copied here; never committed (see .gitignore).
+PORTAL_VENDOR := portal/static/portal/vendor
+OPENSEADRAGON := $(PORTAL_VENDOR)/openseadragon.min.js
 
 .PHONY: demo test install messages lint check clean-demo
 
@@ -28,7 +32,18 @@ $(ZXING): package.json package-lock.json
 	cp node_modules/@zxing/library/LICENSE $(TABLET_VENDOR)/zxing-library.LICENSE.txt
 	cp node_modules/@zxing/library/umd/index.min.js $@
 
-install: $(STAMP) $(ZXING)
+$(OPENSEADRAGON): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required (Debian: apt-get install npm): it installs the portal's zoom viewer."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(PORTAL_VENDOR)
+	cp node_modules/openseadragon/LICENSE.txt $(PORTAL_VENDOR)/openseadragon.LICENSE.txt
+	rm -rf $(PORTAL_VENDOR)/openseadragon-images
+	cp -r node_modules/openseadragon/build/openseadragon/images $(PORTAL_VENDOR)/openseadragon-images
+	cp node_modules/axe-core/LICENSE $(PORTAL_VENDOR)/axe.LICENSE.txt
+	cp node_modules/axe-core/axe.min.js $(PORTAL_VENDOR)/axe.min.js
+	cp node_modules/openseadragon/build/openseadragon/openseadragon.min.js $@
+
+install: $(STAMP) $(ZXING) $(OPENSEADRAGON)
 
 # Refresh the French catalogue after changing user-facing strings (needs GNU gettext).
 # The compiled locale/fr/LC_MESSAGES/django.mo is committed, so installing needs no gettext.

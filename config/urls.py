@@ -11,6 +11,7 @@ from portal.oai import oai_view
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("documents/", include(wagtaildocs_urls)),
     path("scan/", scan_view, name="scan_form"),
     path("oai", oai_view, name="oai"),

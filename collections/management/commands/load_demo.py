@@ -19,6 +19,7 @@ from museum_collections.models import ConceptScheme
 from museum_collections.services.demo import ensure_demo_users, load_demo
 from museum_collections.services.demo_imports import load_demo_imports
 from museum_collections.services.demo_locations import load_demo_locations, place_incoming_works
+from museum_collections.services.demo_portal import load_demo_portal
 from museum_collections.services.demo_recolement import load_demo_recolement
 from museum_collections.services.demo_registers import load_demo_registers
 from museum_collections.services.work_writer import StrictLoadError
@@ -93,6 +94,7 @@ class Command(BaseCommand):
         report.seconds["search"] = time.perf_counter() - started
         if vocabulary_seconds is not None:
             report.seconds = {"vocabularies": vocabulary_seconds, **report.seconds}
+        load_demo_portal()
         self.print_report(report, registers, places, time.perf_counter() - start)
 
     def load_vocabularies(self, *, skip: bool) -> float | None:
