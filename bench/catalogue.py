@@ -102,6 +102,18 @@ def setup_django(database_url):
     return database_url
 
 
+def scratch_database(database_url) -> str:
+    """An empty, migrated database for a bench (a temporary SQLite file by default)."""
+    reset_database(database_url)
+    url = setup_django(database_url)
+    from django.core.management import call_command
+    from django.db import connection
+
+    print(f"Database: {connection.vendor} ({url.rsplit('@', 1)[-1]})")
+    call_command("migrate", verbosity=0)
+    return url
+
+
 def reset_database(database_url):
     if not database_url.startswith("postgres"):
         return
@@ -249,17 +261,13 @@ def measure(client, repeat):
 
 def main():
     args = parse_args()
-    reset_database(args.database_url)
-    url = setup_django(args.database_url)
+    scratch_database(args.database_url)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     from museum_collections.models import Person
 
-    print(f"Database: {connection.vendor} ({url.rsplit('@', 1)[-1]})")
-    call_command("migrate", verbosity=0)
     rng = random.Random(20261128)
     build_vocabulary()
     Person.objects.bulk_create(

@@ -25,8 +25,7 @@ from catalogue import (  # noqa: E402  (bench/catalogue.py)
     SURNAMES,
     add_works,
     build_vocabulary,
-    reset_database,
-    setup_django,
+    scratch_database,
 )
 
 
@@ -62,15 +61,11 @@ def plain_lxml_copy(source: Path, target: Path) -> int:
 
 def main():
     args = parse_args()
-    reset_database(args.database_url)
-    url = setup_django(args.database_url)
-    from django.core.management import call_command
+    url = scratch_database(args.database_url)
     from django.db import connection
 
     from museum_collections.models import Person, Work
 
-    print(f"Database: {connection.vendor} ({url.rsplit('@', 1)[-1]})")
-    call_command("migrate", verbosity=0)
     build_vocabulary()
     Person.objects.bulk_create(
         Person(name=f"Jean {surname}", surname=surname, forenames="Jean", sort_name=surname.lower())

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from catalogue import reset_database, setup_django  # noqa: E402  (bench/catalogue.py)
+from catalogue import scratch_database  # noqa: E402  (bench/catalogue.py)
 
 SOURCES = sorted((ROOT / "tests" / "data" / "unimarc" / "iso2709").glob("bsg_*.mrc"))
 
@@ -64,16 +64,12 @@ def peak_mb() -> float:
 
 def main():
     args = parse_args()
-    reset_database(args.database_url)
-    url = setup_django(args.database_url)
+    scratch_database(args.database_url)
     import pymarc
     from django.core.management import call_command
-    from django.db import connection
 
     from importers.marc import read_records
 
-    print(f"Database: {connection.vendor} ({url.rsplit('@', 1)[-1]})")
-    call_command("migrate", verbosity=0)
     data = Path(tempfile.mkdtemp(prefix="cartel-marc-")) / "bench.mrc"
     count = build_file(data, args.records)
     print(f"{count:,} records, {data.stat().st_size / 1e6:.1f} MB in {data}")

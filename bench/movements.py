@@ -26,8 +26,7 @@ from catalogue import (
     add_works,
     build_vocabulary,
     median_ms,
-    reset_database,
-    setup_django,
+    scratch_database,
 )
 
 BOX = 20
@@ -111,17 +110,13 @@ def listing_ms(client, room, repeat):
 
 def main():
     args = parse_args()
-    reset_database(args.database_url)
-    url = setup_django(args.database_url)
+    scratch_database(args.database_url)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     from museum_collections.models import Person
 
-    print(f"Database: {connection.vendor} ({url.rsplit('@', 1)[-1]})")
-    call_command("migrate", verbosity=0)
     rng = random.Random(20261201)
     build_vocabulary()
     Person.objects.bulk_create(Person(name=f"Maurice {s}", sort_name=s.lower()) for s in SURNAMES)

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from catalogue import reset_database, setup_django  # noqa: E402  (bench/catalogue.py)
+from catalogue import scratch_database  # noqa: E402  (bench/catalogue.py)
 
 
 def parse_args():
@@ -104,14 +104,9 @@ def measure(count, user, year, output):
 
 def main():
     args = parse_args()
-    reset_database(args.database_url)
-    url = setup_django(args.database_url)
+    scratch_database(args.database_url)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connection
 
-    print(f"Database: {connection.vendor} ({url.rsplit('@', 1)[-1]})")
-    call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_user("registrar", first_name="Anne", last_name="Bench")
     year = 2024
     scratch = Path(tempfile.mkdtemp(prefix="cartel-register-"))

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from catalogue import reset_database, setup_django  # noqa: E402
+from catalogue import scratch_database  # noqa: E402
 
 DATA = ROOT / "demo" / "data"
 LEXICONS = DATA / "vocabularies" / "thesaurus-smf-2014"
@@ -160,15 +160,12 @@ def queries(words: dict, count: int, rng: random.Random):
 
 def main():
     args = parse_args()
-    reset_database(args.database_url)
-    url = setup_django(args.database_url)
+    scratch_database(args.database_url)
     from django.core.management import call_command
     from django.db import connection
 
     from portal.search import Query, catalogue_index
 
-    print(f"Database: {connection.vendor} ({url.rsplit('@', 1)[-1]})")
-    call_command("migrate", verbosity=0)
     rng = random.Random(20261204)
     started = time.perf_counter()
     words = build(args.works, rng)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from catalogue import SURNAMES, add_works, build_vocabulary, reset_database, setup_django
+from catalogue import SURNAMES, add_works, build_vocabulary, scratch_database
 from movements import build_store, fill_shelves
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are synchronous.
@@ -144,10 +144,8 @@ def measure_browser(browser, url, campaign, room, scans, rng):
 
 def main():
     args = parse_args()
-    reset_database(args.database_url)
-    url = setup_django(args.database_url)
+    scratch_database(args.database_url)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from playwright.sync_api import sync_playwright
 
@@ -159,8 +157,6 @@ def main():
     )
     from museum_collections.roles import role_group
 
-    print(f"Database: {connection.vendor} ({url.rsplit('@', 1)[-1]})")
-    call_command("migrate", verbosity=0)
     rng = random.Random(20261202)
     build_vocabulary()
     Person.objects.bulk_create(Person(name=f"Maurice {s}", sort_name=s.lower()) for s in SURNAMES)

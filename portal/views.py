@@ -29,6 +29,7 @@ from museum_collections.publication import public_record, public_work_url
 from museum_collections.services.work_rows import works_with_parts
 
 from .search import FACETS, Query, catalogue_index
+from .search.documents import TERMS
 
 PAGE_SIZE = 20
 MAKER_PAGE_SIZE = 24
@@ -54,18 +55,8 @@ SORT_LABELS = {
     "title": _("title"),
     "inventory": _("inventory number"),
 }
-# The vocabularies shown in a work's cartel.
-CARTEL_TERMS = (
-    "denominations",
-    "domains",
-    "materials",
-    "techniques",
-    "periods",
-    "styles",
-    "schools",
-    "subjects",
-    "places",
-)
+# The vocabularies shown in a work's cartel: those the search indexes.
+CARTEL_TERMS = TERMS
 # Public texts of a work shown under its cartel, in this order (each must be public).
 WORK_TEXTS = (
     "description",
