@@ -39,7 +39,7 @@ BROWSE_CACHE_SECONDS = 3600  # an update, a removal or a rebuild changes the key
 GENERATION = "cartel:catalogue-generation"  # bumped by every change made in this process
 FACET_VALUES = 30  # values listed per facet (the selected ones always are)
 ORDER = {
-    "relevance": "h.score DESC, e.sort_inventory",
+    "relevance": "{score} DESC, e.sort_inventory",
     "date": "CASE WHEN e.year_from IS NULL THEN 1 ELSE 0 END, e.year_from, e.sort_inventory",
     "-date": "CASE WHEN e.year_to IS NULL THEN 1 ELSE 0 END, e.year_to DESC, e.sort_inventory",
     "title": "e.sort_title, e.sort_inventory",
@@ -83,21 +83,23 @@ class SqlCatalogueIndex:
 
     # --- searching ---------------------------------------------------------------------------
 
-    def _hits(self, text: str) -> tuple[str, list]:
-        """(entry id, score) of the entries holding every word (score: higher is better)."""
+    def _matching(self, text: str) -> tuple[str, list]:
+        """FROM … WHERE of the entries holding every word, giving `score` (higher: better).
+        SQLite ranks in its FTS5 table; PostgreSQL matches the entry's own tsvector."""
         typed = words(text)
         if self.sqlite:
             match = " AND ".join(
                 f'({{title makers body}} : "{word}" OR stems : "{stem(word)}")' for word in typed
             )
             return (
-                "SELECT rowid AS id, -bm25(portal_catalogue_fts, 10.0, 5.0, 1.0, 1.0) AS score "
-                "FROM portal_catalogue_fts WHERE portal_catalogue_fts MATCH %s",
+                "FROM (SELECT rowid AS id, -bm25(portal_catalogue_fts, 10.0, 5.0, 1.0, 1.0) "
+                "AS score FROM portal_catalogue_fts WHERE portal_catalogue_fts MATCH %s) h "
+                "JOIN portal_catalogueentry e ON e.id = h.id WHERE",
                 [match],
             )
         return (
-            "SELECT id, ts_rank_cd(document, q) AS score FROM portal_catalogueentry, "
-            "to_tsquery('cartel_french', %s) q WHERE document @@ q",
+            "FROM portal_catalogueentry e, to_tsquery('cartel_french', %s) q "
+            "WHERE e.document @@ q AND",
             [" & ".join(typed)],
         )
 
@@ -125,11 +127,8 @@ class SqlCatalogueIndex:
         where, where_params = self._where(query, without)
         if not words(query.text):  # browsing: the entries themselves, in their indexes' order
             return f"FROM portal_catalogueentry e WHERE {where}", where_params
-        hits, hit_params = self._hits(query.text)
-        return (
-            f"FROM ({hits}) h JOIN portal_catalogueentry e ON e.id = h.id WHERE {where}",
-            hit_params + where_params,
-        )
+        matching, params = self._matching(query.text)
+        return f"{matching} {where}", params + where_params
 
     def search(self, query: Query) -> Result:
         source, params = self._from(query)
@@ -155,11 +154,11 @@ class SqlCatalogueIndex:
         hits = [self._hit(entries[pk]) for pk in ids]
         return Result(count, hits, facets or self._facets(query), page, size)
 
-    @staticmethod
-    def _order(query: Query) -> str:
+    def _order(self, query: Query) -> str:
         if query.sort == "relevance" and not words(query.text):
             return ORDER["inventory"]  # no words, no relevance
-        return ORDER.get(query.sort, ORDER["relevance"])
+        score = "h.score" if self.sqlite else "ts_rank_cd(e.document, q)"
+        return ORDER.get(query.sort, ORDER["relevance"]).format(score=score)
 
     def _facets(self, query: Query) -> dict[str, list[tuple[str, int]]]:
         """Counts in the results; a facet a filter is set on is counted without its own
@@ -273,6 +272,9 @@ class SqlCatalogueIndex:
                 count += len(batch)
                 if progress:
                     progress(count)
+            # fresh statistics, or the planners guess the sizes of the new tables badly
+            cursor.execute("ANALYZE portal_catalogueentry")
+            cursor.execute("ANALYZE portal_cataloguefacet")
         return count
 
     @staticmethod
