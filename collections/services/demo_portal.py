@@ -88,10 +88,12 @@ def add_page(home, page):
 @transaction.atomic
 def load_demo_portal() -> dict[str, int]:
     """Build what is missing of the demo portal; returns how many pages were created."""
+    from portal.models.library_pages import documentation_pages
     from portal.models.pages import ExhibitionPage, TourPage
 
     home = portal_home()
     catalogue_page(home)
+    documentation_pages(home)
     works = list(illustrated_works()[:200])
     created = {"home": 0, "tours": 0, "exhibitions": 0}
     if not works:

@@ -4,3 +4,4 @@ from .pages import HomePage
 from .search import CatalogueEntry, CatalogueFacet
 
 __all__ = ["CatalogueEntry", "CatalogueFacet", "HomePage"]
+from .library_pages import ArchivesPage, LibraryPage  # noqa: F401
