@@ -206,6 +206,9 @@ def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
 
 def work(request, catalogue, ref: str):
     """A published work's page; `?print=1` gives the print view."""
+    if ref != ref.upper():  # a REF typed in lower case: its permanent address
+        path = request.get_full_path().replace(f"/{ref}/", f"/{ref.upper()}/")
+        return redirect(path, permanent=True)
     work = next(works_with_parts(Work.objects.public().filter(joconde_ref=ref)), None)
     if work is None:
         raise Http404
@@ -245,8 +248,28 @@ def work(request, catalogue, ref: str):
             "consulted": timezone.localdate(),
             "linked_data": work_json_ld(request, work, title, url, images),
             "manifest_url": f"/iiif/{work.joconde_ref}/manifest.json",
+            "documentation": [] if printing else documentation_of(work),
         },
     )
+
+
+def documentation_of(work) -> list[tuple[str, str]]:
+    """(label, address) of the library records citing the work and of the archive units
+    holding it, on the portal's library and archives pages."""
+    from documentation.models import ArchiveUnit, WorkReference
+
+    from .models import ArchivesPage, LibraryPage
+
+    found = []
+    library = LibraryPage.objects.live().public().first()
+    if library:
+        for reference in WorkReference.objects.filter(work_id=work.pk).select_related("record"):
+            found.append((reference.record.title, f"{library.url}{reference.record_id}/"))
+    archives = ArchivesPage.objects.live().public().first()
+    if archives:
+        for unit in ArchiveUnit.objects.filter(works=work.pk).order_by("reference_code"):
+            found.append((f"{unit.reference_code} — {unit.title}", f"{archives.url}{unit.pk}/"))
+    return found
 
 
 def work_texts(work) -> list[tuple[str, str]]:

@@ -219,3 +219,17 @@ def test_no_private_value_reaches_any_page(documentation, client):
         assert "No description matches" in client.get(doc.archives, {"q": search}).content.decode()
     assert ArchiveUnit.objects.filter(internal_notes=MARKER).count() == 4
     assert LibraryItem.objects.filter(location=MARKER, notes=MARKER).count() == 2
+
+
+def test_a_work_page_links_to_its_library_records_and_archive_units(documentation, client):
+    work = documentation.work
+    page = client.get(f"/collections/{work.joconde_ref}/").content.decode()
+    assert f'href="{documentation.library}{documentation.potter.pk}/"' in page
+    assert f'href="{documentation.archives}{documentation.units.file.pk}/"' in page
+    assert MARKER not in page
+    ours = Work.objects.create(inventory_number="2026.1.1", title="Vase", is_public=True)
+    assert ours.joconde_ref.startswith("M")  # the museum's own REF: Muséofile code first
+    lower = client.get(f"/collections/{ours.joconde_ref.lower()}/?print=1")
+    assert lower.status_code == 301
+    assert lower["Location"] == f"/collections/{ours.joconde_ref}/?print=1"
+    assert client.get(lower["Location"]).status_code == 200
