@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from museum_collections.models import (
@@ -32,6 +33,7 @@ from .search import FACETS, Query, catalogue_index
 from .search.documents import TERMS
 
 PAGE_SIZE = 20
+CATALOGUE_LANGUAGE = "fr"
 MAKER_PAGE_SIZE = 24
 RELATED_WORKS = 6
 
@@ -249,6 +251,8 @@ def work(request, catalogue, ref: str):
             "linked_data": work_json_ld(request, work, title, url, images),
             "manifest_url": f"/iiif/{work.joconde_ref}/manifest.json",
             "documentation": [] if printing else documentation_of(work),
+            # the catalogue is written in French: said so on the pages in other languages
+            "data_lang": "" if get_language() == CATALOGUE_LANGUAGE else CATALOGUE_LANGUAGE,
         },
     )
 

@@ -311,3 +311,14 @@ def test_no_private_value_reaches_any_page(planted, client):
     assert len(pages) > 30
     assert {name: leaked(page) for name, page in pages.items() if leaked(page)} == {}
     assert planted.first.inventory_number in pages["work"]
+
+
+def test_catalogue_data_is_marked_french_on_english_pages(catalogue, client):
+    from museum_collections.models import Work
+
+    ref = Work.objects.public().filter(title__gt="").first().joconde_ref
+    english = client.get(f"/collections/{ref}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<h1 lang="fr">' in english and '<dd lang="fr">' in english
+    client.cookies["django_language"] = "fr"
+    french = client.get(f"/collections/{ref}/").content.decode()
+    assert 'lang="fr">' not in french.split("<body", 1)[1].split("</header>", 1)[1]
