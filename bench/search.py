@@ -35,7 +35,51 @@ def parse_args():
     parser.add_argument("--works", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--database-url", default="", help="default: a temporary SQLite file")
+    parser.add_argument(
+        "--wagtail-queries",
+        type=int,
+        default=3,
+        help="how many of the queries to run through Wagtail's database search backend too, "
+        "for comparison (each can take minutes at 100,000 works; 0: none)",
+    )
     return parser.parse_args()
+
+
+def wagtail_comparison(asked: list, count: int) -> None:
+    """The first queries through Wagtail's own database search backend (modelsearch), on the
+    same works (their titles and descriptions), ranked by relevance: what the catalogue would
+    cost without its own search."""
+    from wagtail.search import index
+    from wagtail.search.backends import get_search_backend
+
+    from museum_collections.models import Work
+
+    class IndexedWork(index.Indexed, Work):
+        search_fields = [
+            index.SearchField("title", boost=2),
+            index.SearchField("description"),
+            index.AutocompleteField("title"),
+        ]
+
+        class Meta:
+            proxy = True
+            app_label = "collections"
+
+    backend = get_search_backend()
+    started = time.perf_counter()
+    ids = list(IndexedWork.objects.order_by("pk").values_list("pk", flat=True))
+    for first in range(0, len(ids), 1000):
+        backend.add_bulk(
+            IndexedWork, list(IndexedWork.objects.filter(pk__in=ids[first : first + 1000]))
+        )
+    print(
+        f"\nWagtail's database backend: {len(ids):,} works indexed in {time.perf_counter() - started:.0f} s"
+    )
+    for query in asked[:count]:
+        started = time.perf_counter()
+        hits = len(list(backend.search(query.text, IndexedWork)[:20]))
+        seconds = time.perf_counter() - started
+        print(f"  {query.text!r}: first {hits} hits by relevance in {seconds * 1000:,.0f} ms")
 
 
 def lexicon(name: str) -> list[str]:
@@ -202,6 +246,13 @@ def main():
         print(
             f"  slow: {ms:.0f} ms  {query.text!r} {dict(query.filters)} sort={query.sort}: {hits:,} hits"
         )
+    if args.wagtail_queries:
+        from museum_collections.models import Work
+
+        titled = [  # words of the titles, which both indexes hold
+            q for q in asked if Work.objects.filter(title__icontains=q.text.strip()).exists()
+        ]
+        wagtail_comparison(titled, args.wagtail_queries)
 
 
 if __name__ == "__main__":
