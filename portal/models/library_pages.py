@@ -3,21 +3,13 @@ the archives' finding aid at /archives/, each one page whose routes serve the se
 record (or unit) pages; the views are in `portal.library_views`."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.contrib.routable_page.models import path
+
+from .pages import PortalSection
 
 
-class LibraryPage(RoutablePageMixin, Page):
+class LibraryPage(PortalSection):
     """The library catalogue: the search page and each bibliographic record at <pk>/."""
-
-    introduction = RichTextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
-    parent_page_types = ["portal.HomePage"]
-    subpage_types = []
-    max_count = 1
 
     class Meta:
         verbose_name = _("library catalogue")
@@ -35,15 +27,8 @@ class LibraryPage(RoutablePageMixin, Page):
         return library_views.library_record(request, self, pk)
 
 
-class ArchivesPage(RoutablePageMixin, Page):
+class ArchivesPage(PortalSection):
     """The archives' finding aid: the fonds (or a search) and each unit at <pk>/."""
-
-    introduction = RichTextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
-    parent_page_types = ["portal.HomePage"]
-    subpage_types = []
-    max_count = 1
 
     class Meta:
         verbose_name = _("archives")

@@ -159,9 +159,9 @@ class ExhibitionPage(EditorialPage):
         verbose_name_plural = _("exhibitions")
 
 
-class CataloguePage(RoutablePageMixin, Page):
-    """The catalogue of the collections, at /collections/: the search page, each published
-    work at /collections/<REF>/ (its permanent link) and each maker's page."""
+class PortalSection(RoutablePageMixin, Page):
+    """A section of the portal served by routes (the catalogue, the library, the archives):
+    one page under the home page, with an introduction its editors write."""
 
     introduction = RichTextField(_("introduction"), blank=True)
 
@@ -169,6 +169,14 @@ class CataloguePage(RoutablePageMixin, Page):
     parent_page_types = ["portal.HomePage"]
     subpage_types = []
     max_count = 1
+
+    class Meta:
+        abstract = True
+
+
+class CataloguePage(PortalSection):
+    """The catalogue of the collections, at /collections/: the search page, each published
+    work at /collections/<REF>/ (its permanent link) and each maker's page."""
 
     class Meta:
         verbose_name = _("catalogue")
