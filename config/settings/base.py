@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -176,6 +177,10 @@ CARTEL_NIGHTLY_KEEP_REPORTS = 14  # nights of logs kept in CARTEL_EXPORT_DIR/rep
 CARTEL_OAI_ADMIN_EMAIL = os.environ.get("CARTEL_OAI_ADMIN_EMAIL", "collections@musee.example")
 CARTEL_OAI_PAGE_SIZE = 100
 CARTEL_OAI_SYNC_SECONDS = 30  # the record ledger follows the catalogue at most this late
+
+# Background tasks (portal.search.tasks): run at once in the request by default; production
+# queues them in the database for `manage.py db_worker` (config/settings/production.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 LOGIN_URL = "wagtailadmin_login"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cartel@localhost")

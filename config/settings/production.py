@@ -21,3 +21,6 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# The search index is refreshed by a worker (`manage.py db_worker`), not inside requests.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
