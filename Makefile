@@ -9,8 +9,8 @@ HOST ?= 127.0.0.1:8000
 # package-lock.json, installed by npm and copied here; never committed (see .gitignore).
 TABLET_VENDOR := collections/static/collections/tablet/vendor
 ZXING := $(TABLET_VENDOR)/zxing-library.min.js
-# The portal's zoom viewer (OpenSeadragon) and, for the browser tests only, axe-core: pinned
-# by package-lock.json, installed by npm and copied here; never committed (see .gitignore).
+# The portal's zoom viewer (OpenSeadragon), pinned by package-lock.json, installed by npm
+# and copied here; never committed (see .gitignore). axe-core, for the browser tests, stays in node_modules.
 PORTAL_VENDOR := portal/static/portal/vendor
 OPENSEADRAGON := $(PORTAL_VENDOR)/openseadragon.min.js
 
@@ -39,8 +39,6 @@ $(OPENSEADRAGON): package.json package-lock.json
 	cp node_modules/openseadragon/LICENSE.txt $(PORTAL_VENDOR)/openseadragon.LICENSE.txt
 	rm -rf $(PORTAL_VENDOR)/openseadragon-images
 	cp -r node_modules/openseadragon/build/openseadragon/images $(PORTAL_VENDOR)/openseadragon-images
-	cp node_modules/axe-core/LICENSE $(PORTAL_VENDOR)/axe.LICENSE.txt
-	cp node_modules/axe-core/axe.min.js $(PORTAL_VENDOR)/axe.min.js
 	cp node_modules/openseadragon/build/openseadragon/openseadragon.min.js $@
 
 install: $(STAMP) $(ZXING) $(OPENSEADRAGON)

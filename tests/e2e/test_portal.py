@@ -14,20 +14,15 @@ from museum_collections.models import CartelImage, Location, Person, Rights, Wor
 from museum_collections.services.demo_portal import load_demo_portal
 from museum_collections.services.movements import move
 from portal.models.pages import ExhibitionPage, TourPage
+from tests.e2e.axe import axe_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "portal" / "static" / "portal" / "vendor" / "axe.min.js"
 IMAGE = ROOT / "tests" / "data" / "images" / "progressive_zurbaran_agnus-dei.jpg"
 FIRST = "05000000083"  # MC.2012.0.7, Le martelage de la rate, by Gaston Vuillier
 BUDGET = 100 * 1024  # bytes of HTML, CSS and JavaScript for a work page, images aside
 
-RUN_AXE = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations.map((v) => ({id: v.id, help: v.help,
-    nodes: v.nodes.map((n) => n.target.join(" "))}));
-}"""
 WEIGHT = """() => {
   const [page] = performance.getEntriesByType("navigation");
   const parts = performance.getEntriesByType("resource")
@@ -76,13 +71,11 @@ def page_urls(first) -> dict[str, str]:
 
 
 def test_axe_finds_no_violation_on_any_page_type(portal, page, live_server):
-    assert AXE.exists(), "axe-core is missing: run `make install` (npm ci, then copied)"
     found = {}
     for name, url in page_urls(portal).items():
         response = page.goto(live_server.url + url)
         assert response.status == 200, url
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(RUN_AXE)
+        violations = axe_violations(page)
         if violations:
             found[name] = violations
     assert found == {}

@@ -10,17 +10,12 @@ from django.core.management import call_command
 
 from documentation.models import ArchiveUnit, BibliographicRecord, LibraryItem
 from museum_collections.services.demo_portal import load_demo_portal
+from tests.e2e.axe import axe_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "portal" / "static" / "portal" / "vendor" / "axe.min.js"
 POTTER = "FRBNF370903960000006"
-RUN_AXE = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations.map((v) => ({id: v.id, help: v.help,
-    nodes: v.nodes.map((n) => n.target.join(" "))}));
-}"""
 
 
 @pytest.fixture
@@ -61,13 +56,11 @@ def documentation(test_data, tmp_path):
 
 
 def test_axe_finds_no_violation_on_the_library_and_archives_pages(documentation, page, live_server):
-    assert AXE.exists(), "axe-core is missing: run `make install` (npm ci, then copied)"
     found = {}
     for name, url in documentation.items():
         response = page.goto(live_server.url + url)
         assert response.status == 200, url
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(RUN_AXE)
+        violations = axe_violations(page)
         if violations:
             found[name] = violations
     assert found == {}
