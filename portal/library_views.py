@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Func, Q, TextField, Value
@@ -40,6 +41,13 @@ WORD = re.compile(r"\w+")
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 RECORD_TYPES = dict(BibliographicRecord.RecordType.choices)
 COPY_STATUSES = dict(LibraryItem.Status.choices)
+# schema.org types of the record types (an exhibition catalogue and an offprint are books).
+SCHEMA_TYPES = {
+    BibliographicRecord.RecordType.BOOK: "Book",
+    BibliographicRecord.RecordType.EXHIBITION_CATALOGUE: "Book",
+    BibliographicRecord.RecordType.OFFPRINT: "Article",
+    BibliographicRecord.RecordType.SERIAL: "Periodical",
+}
 # What the library's word search reads: public fields, and the ISBNs without their hyphens.
 RECORD_FIELDS = (
     "title",
@@ -221,6 +229,15 @@ def library_record(request, library, pk: int):
         .order_by("work__inventory_sort_key")
     )
     cards = work_cards(reference.work for reference in references)
+    authors = [
+        {
+            "name": public_record(a.person)["name"],
+            "role": ROLES.get(a.role.strip().lower(), a.role),
+            "url": maker_path(a.person_id) if a.person_id in makers else None,
+            "organisation": a.person.kind == Person.Kind.ORGANISATION,
+        }
+        for a in authorships
+    ]
     return library.render(
         request,
         template="portal/library/record.html",
@@ -237,14 +254,8 @@ def library_record(request, library, pk: int):
             "record_languages": [
                 LANGUAGES.get(code.lower(), code) for code in split(public["languages"])
             ],
-            "authors": [
-                {
-                    "name": public_record(a.person)["name"],
-                    "role": ROLES.get(a.role.strip().lower(), a.role),
-                    "url": maker_path(a.person_id) if a.person_id in makers else None,
-                }
-                for a in authorships
-            ],
+            "authors": authors,
+            "linked_data": record_json_ld(request, public, authors, cards),
             "copies": [
                 {**copy, "status_label": COPY_STATUSES.get(copy["status"], "")} for copy in copies
             ],
@@ -254,6 +265,45 @@ def library_record(request, library, pk: int):
             ],
         },
     )
+
+
+def record_json_ld(request, record: dict, authors: list[dict], cards: list) -> dict:
+    """schema.org description of a library record, from its public fields."""
+    url = request.build_absolute_uri()
+    kind = SCHEMA_TYPES.get(record["record_type"], "CreativeWork")
+    data = {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "@id": url,
+        "url": url,
+        "name": record["title"],
+        "alternativeHeadline": record["subtitle"],
+        "author": [
+            {"@type": "Organization" if a["organisation"] else "Person", "name": a["name"]}
+            | ({"url": request.build_absolute_uri(a["url"])} if a["url"] else {})
+            for a in authors
+        ],
+        "publisher": {"@type": "Organization", "name": record["publisher"]}
+        if record["publisher"]
+        else None,
+        "locationCreated": record["publication_place"],
+        "datePublished": record["publication_date"],
+        "bookEdition": record["edition"] if kind == "Book" else None,
+        "isbn": record["isbn"] if kind == "Book" else None,
+        "issn": record["issn"],
+        "inLanguage": split(record["languages"]),
+        "about": split(record["subjects"]),
+        "mentions": [
+            {
+                "@type": "VisualArtwork",
+                "name": card.title,
+                "url": request.build_absolute_uri(card.url),
+            }
+            for card in cards
+        ],
+        "holdingArchive": settings.CARTEL_MUSEUM["NAME"],
+    }
+    return {key: value for key, value in data.items() if value not in ("", [], None)}
 
 
 def publication(record: dict) -> str:
@@ -356,6 +406,8 @@ def archive_unit(request, archives, pk: int):
             "name": public_record(unit.creator)["name"],
             "url": maker_path(unit.creator_id) if makers_among([unit.creator_id]) else None,
         }
+    people = list(unit.people.active().order_by("name"))
+    makers = makers_among(person.pk for person in people)
     return archives.render(
         request,
         template="portal/archives/unit.html",
@@ -365,6 +417,14 @@ def archive_unit(request, archives, pk: int):
             "item_kind_label": unit.get_item_kind_display() if unit.item_kind else "",
             "ancestors": [unit_summary(a) for a in unit.ancestors],
             "creator": creator,
+            "people": [
+                {
+                    "name": public_record(person)["name"],
+                    "url": maker_path(person.pk) if person.pk in makers else None,
+                }
+                for person in people
+            ],
+            "images": unit.images.filter(is_public=True).order_by("pk"),
             "description": [
                 (fields[name].verbose_name, public[name])
                 for name in UNIT_DESCRIPTION

@@ -3,10 +3,13 @@ client: the 100 real UNIMARC records of the MARC import tests (BnF, Sudoc, Saint
 copies, works they cite (POP's fixture notices), and an archive tree fonds › series › file ›
 item; every private field holds a marker that no page may show."""
 
+import json
+import re
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.images import ImageFile
 from django.core.management import call_command
 
 from documentation.models import (
@@ -17,7 +20,7 @@ from documentation.models import (
     LibraryItem,
     WorkReference,
 )
-from museum_collections.models import Person, Work
+from museum_collections.models import CartelImage, Person, Rights, Work
 from museum_collections.services.demo_portal import load_demo_portal
 from portal.models.library_pages import ArchivesPage, LibraryPage
 from tests.markers import MARKER, leaked, plant_markers
@@ -26,6 +29,17 @@ pytestmark = pytest.mark.django_db
 SECRET_FILE = "Dossier DOCFILE-5e1d2"
 POTTER = "FRBNF370903960000006"  # Harry Potter à l'école des sorciers
 OEUVRES = "046331514"  # Œuvres choisies, 1911
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def archive_image(test_data, title: str, *, public: bool) -> CartelImage:
+    with open(test_data / "images" / "progressive_zurbaran_agnus-dei.jpg", "rb") as f:
+        image = CartelImage(
+            title=title, is_public=public, credit="Photo Archives", rights=Rights.CC_BY
+        )
+        image.file = ImageFile(f, name="lettre.jpg")
+        image.save()
+    return image
 
 
 @pytest.fixture
@@ -76,6 +90,13 @@ def documentation(joconde_catalogue, test_data, tmp_path):
         parent=file,
     )
     file.works.add(works[0], hidden)
+    correspondent = Person.objects.create(name="Henri Béraldi")
+    file.people.add(maker, correspondent)
+    file.images.add(
+        archive_image(test_data, "Première page de la lettre", public=True),
+        archive_image(test_data, "Image non publiée", public=False),
+    )
+    plant_markers(correspondent)
     secret = DocumentaryFile.objects.create(code="DO-5e1d2", title=SECRET_FILE)
     secret.works.add(works[0])
     for record in BibliographicRecord.objects.all():
@@ -177,6 +198,24 @@ def test_the_record_page_shows_the_description_authors_copies_and_works(document
     assert doc.hidden.joconde_ref not in page and "p. 99" not in page
 
 
+def test_the_record_page_describes_the_record_in_json_ld(documentation, client):
+    doc = documentation
+    page = text(client, record_url(doc, doc.potter))
+    data = json.loads(JSON_LD.search(page).group(1))
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Book"
+    assert data["url"] == f"http://testserver{record_url(doc, doc.potter)}"
+    assert data["name"] == doc.potter.title and data["isbn"] == doc.potter.isbn
+    authors = {author["name"]: author.get("url") for author in data["author"]}
+    assert "J. K. Rowling" in authors
+    assert authors[doc.maker.name] == f"http://testserver/collections/makers/{doc.maker.pk}/"
+    assert [m["url"] for m in data["mentions"]] == [
+        f"http://testserver/collections/{doc.work.joconde_ref}/"
+    ]  # the hidden work it also cites is not named
+    serial = BibliographicRecord.objects.filter(record_type="serial").first()
+    if serial:
+        assert '"@type": "Periodical"' in text(client, record_url(doc, serial))
+
+
 def test_the_archives_are_browsed_from_the_fonds_down(documentation, client):
     doc = documentation
     units = doc.units
@@ -191,6 +230,11 @@ def test_the_archives_are_browsed_from_the_fonds_down(documentation, client):
     assert f'href="/collections/makers/{doc.maker.pk}/"' in page  # the creator
     assert f'href="/collections/{doc.work.joconde_ref}/"' in page
     assert doc.hidden.joconde_ref not in page
+    people = page.split("People</dt>", 1)[1].split("</dd>", 1)[0]
+    assert f'href="/collections/makers/{doc.maker.pk}/"' in people and "Henri Béraldi" in people
+    assert 'alt="Première page de la lettre"' in page and "Photo Archives" in page
+    assert "Image non publiée" not in page and page.count("<figure") == 1
+    assert page.count(".webp") >= 3  # the public image in three widths
     item = text(client, unit_url(doc, units.item))
     assert "Item (letter)" in item and "1870-1930" in text(client, unit_url(doc, units.fonds))
 
