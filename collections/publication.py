@@ -151,8 +151,18 @@ def classified_fields(model: type[models.Model]) -> set[str]:
     } | {"id"}
 
 
+# The portal's catalogue page lives at /collections/ for good: a work's page address,
+# /collections/<REF>/, is its permanent link (the page refuses another slug).
+CATALOGUE_SLUG = "collections"
+
+
+def work_path(ref: str) -> str:
+    """A work's page on the portal: its permanent link, /collections/<REF>/."""
+    return f"/{CATALOGUE_SLUG}/{ref}/"
+
+
 def public_work_url(work) -> str:
     """The permanent public address of a work's page (its REF never changes)."""
     from django.conf import settings
 
-    return f"{settings.CARTEL_PUBLIC_URL}/collections/{work.joconde_ref}/"
+    return settings.CARTEL_PUBLIC_URL + work_path(work.joconde_ref)

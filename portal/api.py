@@ -6,13 +6,15 @@ catalogue search holds."""
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from museum_collections.publication import work_path
+
 from .search import Query, catalogue_index
 
 PAGE_SIZE = 20
 
 
 def work_url(request, ref: str) -> str:
-    return request.build_absolute_uri(f"/collections/{ref}/")
+    return request.build_absolute_uri(work_path(ref))
 
 
 @require_GET

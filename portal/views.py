@@ -26,7 +26,12 @@ from museum_collections.models import (
     Work,
     WorkMedia,
 )
-from museum_collections.publication import public_record, public_work_url
+from museum_collections.publication import (
+    CATALOGUE_SLUG,
+    public_record,
+    public_work_url,
+    work_path,
+)
 from museum_collections.services.work_rows import works_with_parts
 
 from .search import FACETS, Query, catalogue_index
@@ -74,13 +79,8 @@ WORK_TEXTS = (
 )
 
 
-def work_path(ref: str) -> str:
-    """A work's page: its permanent link, /collections/<REF>/."""
-    return f"/collections/{ref}/"
-
-
 def maker_path(pk: int) -> str:
-    return f"/collections/makers/{pk}/"
+    return f"/{CATALOGUE_SLUG}/makers/{pk}/"
 
 
 @dataclass(frozen=True)

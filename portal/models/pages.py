@@ -11,6 +11,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 
+from museum_collections.publication import CATALOGUE_SLUG
+
 
 class WorkRefBlock(blocks.CharBlock):
     """The Joconde REF of a published work (11 characters)."""
@@ -180,6 +182,19 @@ class CataloguePage(PortalSection):
 
     class Meta:
         verbose_name = _("catalogue")
+
+    def clean(self):
+        super().clean()
+        if self.slug != CATALOGUE_SLUG:
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "The catalogue's address gives every work its permanent link "
+                        "(/%(slug)s/<REF>/): its slug must stay “%(slug)s”."
+                    )
+                    % {"slug": CATALOGUE_SLUG}
+                }
+            )
 
     @path("", name="search")
     def search(self, request):

@@ -11,6 +11,7 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management import call_command
@@ -27,7 +28,7 @@ from museum_collections.models import (
 )
 from museum_collections.services.demo_portal import load_demo_portal
 from museum_collections.services.movements import move
-from portal.models.pages import ExhibitionPage, HomePage, TourPage
+from portal.models.pages import CataloguePage, ExhibitionPage, HomePage, TourPage
 from portal.views import page_window
 from tests.markers import MARKER, leaked, plant_markers
 
@@ -118,6 +119,18 @@ def test_unpublished_deleted_and_unknown_works_are_not_found(catalogue, client):
         assert client.get(f"/collections/{work.joconde_ref}/").status_code == 404
         assert client.get(f"/collections/{work.joconde_ref}/?print=1").status_code == 404
     assert client.get("/collections/M0000999999/").status_code == 404
+
+
+def test_the_catalogue_keeps_its_address_the_works_permanent_links(catalogue):
+    page = CataloguePage.objects.get()
+    assert page.url == "/collections/"
+    page.slug = "oeuvres"
+    with pytest.raises(ValidationError) as refused:
+        page.full_clean()
+    assert "permanent link" in str(refused.value.message_dict["slug"])
+    page.title = "Les collections du musée"
+    page.slug = "collections"
+    page.full_clean()  # anything else may change
 
 
 def test_makers_of_unpublished_works_and_donors_have_no_page(catalogue, client):
