@@ -3,9 +3,13 @@
 Searches go through the alias `settings.CARTEL_SEARCH_INDEX`. A rebuild fills a new concrete
 index `<alias>-<timestamp>` and then moves the alias to it in one `update_aliases` call, so
 searches read the old index until the new one is complete; the old one is then deleted.
-Per-work updates and removals (`update`, `remove`) are called by `portal.search.tasks`; one
-made while a rebuild runs goes to the old index, so it is lost if the rebuild had already read
-that work (the next change or rebuild brings it back).
+Per-work updates and removals (`update`, `remove`) are called by `portal.search.tasks`.
+While a rebuild runs, its new index also answers to the alias `<alias>-rebuilding`, and
+updates and removals are written to both indices. Every write carries an external version,
+the time it was made (µs): an update or removal made during the rebuild is newer than the
+rebuild's copy of the work, read from the database after the rebuild started, so the
+rebuild cannot overwrite it nor bring a removed work back (removals are remembered by the
+new index for `REBUILD_GC_DELETES`).
 
 Text is analysed in French: elision, lower case, ASCII folding, French stop words and the
 light French stemmer, so "ceramique" finds "céramiques". Facets are keyword arrays, counted
@@ -19,6 +23,7 @@ the facets still given: a visitor narrows the search rather than reads that far.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from itertools import islice
@@ -48,6 +53,7 @@ MAX_WINDOW = 10_000  # index.max_result_window: from + size may not go beyond it
 MAX_PAGE_SIZE = 100
 FACET_VALUES = 30  # values listed per facet (the selected ones always are)
 CHUNK = 500  # documents per bulk request
+REBUILD_GC_DELETES = "24h"  # how long a rebuilding index remembers removals (index.gc_deletes)
 SUGGESTIONS_READ = 50  # works read to pick the autocomplete suggestions from
 WORD = re.compile(r"\w+")
 SEARCHED = ["title^3", "makers^2", "body", "inventory_number.text"]
@@ -85,6 +91,16 @@ FRENCH = analyzer(
 )
 FOLDED = analyzer("cartel_folded", tokenizer="standard", filter=["lowercase", "asciifolding"])
 FOLD = normalizer("cartel_fold", filter=["lowercase", "asciifolding"])
+
+
+def now_version() -> int:
+    """An external version for the writes made now: the time in microseconds."""
+    return time.time_ns() // 1000
+
+
+def versioned(version: int) -> dict:
+    """A bulk action's versioning: an older write than the document's is refused (409)."""
+    return {"version": version, "version_type": "external_gte"}
 
 
 def index_definition(name: str) -> Index:
@@ -295,35 +311,64 @@ class ElasticCatalogueIndex:
 
     # --- indexing ----------------------------------------------------------------------------
 
+    @property
+    def rebuilding(self) -> str:
+        """The alias of the index a rebuild is filling, while it runs."""
+        return f"{self.alias}-rebuilding"
+
     def update(self, documents: Iterable) -> int:
-        actions = ({"_index": self.alias, "_id": d.ref, "_source": source_of(d)} for d in documents)
         self._ensure()
-        count, _errors = helpers.bulk(self.client, actions, chunk_size=CHUNK, refresh="wait_for")
-        return count
+        targets = [self.alias, *self._filling()]
+        version = now_version()
+        actions = (
+            {"_index": target, "_id": d.ref, "_source": source_of(d)} | versioned(version)
+            for d in documents
+            for target in targets
+        )
+        count, _errors = helpers.bulk(
+            self.client, actions, chunk_size=CHUNK, ignore_status=409, refresh="wait_for"
+        )
+        return count // len(targets)
 
     def remove(self, refs: Iterable[str]) -> None:
         refs = list(refs)
         if not refs or not self.client.indices.exists(index=self.alias):
             return
-        actions = ({"_op_type": "delete", "_index": self.alias, "_id": ref} for ref in refs)
-        helpers.bulk(self.client, actions, chunk_size=CHUNK, ignore_status=404, refresh="wait_for")
+        targets = [self.alias, *self._filling()]
+        version = now_version()
+        actions = (
+            {"_op_type": "delete", "_index": target, "_id": ref} | versioned(version)
+            for ref in refs
+            for target in targets
+        )
+        helpers.bulk(
+            self.client, actions, chunk_size=CHUNK, ignore_status=(404, 409), refresh="wait_for"
+        )
 
     def rebuild(self, documents: Iterable, progress: Callable[[int], None] | None = None) -> int:
         """Into a new index, then the alias moved to it in one call and the old one deleted."""
         name = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
         definition = index_definition(name)
-        definition.settings(refresh_interval="-1")  # no refresh while it fills
+        # no refresh while it fills; removals made meanwhile are remembered until the swap
+        definition.settings(refresh_interval="-1", gc_deletes=REBUILD_GC_DELETES)
+        definition.aliases(**{self.rebuilding: {}})
         definition.create(using=self.client)
+        version = now_version()  # before the first row is read: any later write is newer
         count = 0
         try:
             iterator = iter(documents)
             while batch := list(islice(iterator, CHUNK)):
-                actions = [{"_index": name, "_id": d.ref, "_source": source_of(d)} for d in batch]
-                helpers.bulk(self.client, actions, chunk_size=CHUNK)
+                actions = [
+                    {"_index": name, "_id": d.ref, "_source": source_of(d)} | versioned(version)
+                    for d in batch
+                ]
+                helpers.bulk(self.client, actions, chunk_size=CHUNK, ignore_status=409)
                 count += len(batch)
                 if progress:
                     progress(count)
-            self.client.indices.put_settings(index=name, settings={"refresh_interval": None})
+            self.client.indices.put_settings(
+                index=name, settings={"refresh_interval": None, "gc_deletes": None}
+            )
             self.client.indices.refresh(index=name)
             old = self._concrete()
             self.client.indices.update_aliases(
@@ -334,7 +379,10 @@ class ElasticCatalogueIndex:
                     else {"remove": {"index": o, "alias": self.alias}}
                     for o in old
                 ]
-                + [{"add": {"index": name, "alias": self.alias}}]
+                + [
+                    {"remove": {"index": name, "alias": self.rebuilding}},
+                    {"add": {"index": name, "alias": self.alias}},
+                ]
             )
         except Exception:
             self.client.indices.delete(index=name, ignore_unavailable=True)
@@ -342,6 +390,12 @@ class ElasticCatalogueIndex:
         if stale := [o for o in old if o != self.alias]:
             self.client.indices.delete(index=",".join(stale))
         return count
+
+    def _filling(self) -> list[str]:
+        """The index a rebuild is filling now, if one is (written to as well)."""
+        if not self.client.indices.exists_alias(name=self.rebuilding):
+            return []
+        return sorted(self.client.indices.get_alias(name=self.rebuilding).body)
 
     def _concrete(self) -> list[str]:
         """The indices the alias points to (or the index of that very name)."""

@@ -9,6 +9,7 @@ Each test works under its own alias (`cartel-test-<random>`) and deletes its ind
 
 import os
 import uuid
+from dataclasses import replace
 from io import StringIO
 
 import pytest
@@ -77,6 +78,26 @@ def test_every_published_work_is_found_and_a_rebuild_swaps_the_alias(index):
     after = concrete(index)
     assert len(after) == 1 and after != before  # the old index is deleted
     assert not index.client.indices.exists(index=before[0])
+
+
+def test_changes_made_during_a_rebuild_are_kept(index):
+    """The rebuild read every work first (its copies are old); meanwhile one work is renamed
+    and another withdrawn: after the swap, the new title is found and the withdrawn work is
+    not, although the rebuild wrote its old copies after those changes."""
+    old = list(documents())
+    renamed, withdrawn = old[0], old[1]
+
+    def rebuilding():
+        yield old[2]
+        changed = replace(renamed, title="Titre changé pendant la reconstruction")
+        index.update([changed])
+        index.remove([withdrawn.ref])
+        yield from old  # the rebuild's copies, read before the changes
+
+    assert index.rebuild(rebuilding()) == len(old) + 1
+    assert refs(search(index, "reconstruction")) == [renamed.ref]
+    assert withdrawn.ref not in refs(search(index))
+    assert search(index).count == len(old) - 1
 
 
 def test_updates_before_any_rebuild_and_a_stray_index_under_the_alias_name(

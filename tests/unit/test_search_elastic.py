@@ -14,6 +14,7 @@ The same behaviours against a real server: tests/integration/test_search_elastic
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,7 @@ from portal.search.elastic import (
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "elasticsearch"
 REGENERATE = bool(os.environ.get("CARTEL_REGENERATE_GOLDEN"))
 ALIAS = "cartel-test"
+REBUILDING = f"/_alias/{ALIAS}-rebuilding"
 NEW_INDEX = re.compile(rf"^{ALIAS}-\d{{20}}$")
 
 
@@ -135,6 +137,7 @@ def elastic(settings):
     settings.ELASTICSEARCH_URL = "http://elastic.test:9200"
     settings.CARTEL_SEARCH_INDEX = ALIAS
     fake = FakeElasticsearch()
+    fake.answers[("HEAD", REBUILDING)] = (404, None)  # no rebuild running
     fake.index = ElasticCatalogueIndex(client=fake.client)
     return fake
 
@@ -378,13 +381,16 @@ def test_lookup_answers_the_ref_found(elastic):
 def test_update_sends_one_bulk_request_of_index_actions(elastic):
     docs = [document("05000000115", "La terrasse"), document("05000000116", "Le château")]
     assert elastic.index.update(docs) == 2
-    assert elastic.calls() == [f"HEAD /{ALIAS}", "PUT /_bulk"]
-    _method, _path, params, lines = elastic.requests[1]
+    assert elastic.calls() == [f"HEAD /{ALIAS}", f"HEAD {REBUILDING}", "PUT /_bulk"]
+    _method, _path, params, lines = elastic.requests[2]
     assert params == "refresh=wait_for"
+    version = lines[0]["index"]["version"]
+    assert abs(version / 1e6 - time.time()) < 60  # the time of the update, in µs
+    external = {"version": version, "version_type": "external_gte"}
     assert lines == [
-        {"index": {"_index": ALIAS, "_id": "05000000115"}},
+        {"index": {"_index": ALIAS, "_id": "05000000115", **external}},
         source_of(docs[0]),
-        {"index": {"_index": ALIAS, "_id": "05000000116"}},
+        {"index": {"_index": ALIAS, "_id": "05000000116", **external}},
         source_of(docs[1]),
     ]
     assert lines[1]["suggest"] == ["La terrasse", "Gaston Vuillier"]
@@ -394,7 +400,7 @@ def test_update_sends_one_bulk_request_of_index_actions(elastic):
 def test_a_first_update_creates_the_index_under_the_alias(elastic):
     elastic.answers[("HEAD", f"/{ALIAS}")] = (404, None)
     elastic.index.update([document("05000000115", "La terrasse")])
-    (method, created, _params, body), bulk = elastic.requests[1:]
+    (method, created, _params, body), _rebuilding, bulk = elastic.requests[1:]
     assert method == "PUT" and NEW_INDEX.match(created.lstrip("/"))
     assert body["aliases"] == {ALIAS: {}}
     assert body["mappings"] == index_definition("any").to_dict()["mappings"]
@@ -404,13 +410,15 @@ def test_a_first_update_creates_the_index_under_the_alias(elastic):
 def test_remove_deletes_and_ignores_works_not_indexed(elastic):
     elastic.answers[("PUT", "/_bulk")] = lambda lines: (200, bulk_response(lines, status=404))
     elastic.index.remove(["05000000115", "05000000116"])
-    assert elastic.calls() == [f"HEAD /{ALIAS}", "PUT /_bulk"]
-    assert elastic.requests[1][3] == [
-        {"delete": {"_index": ALIAS, "_id": "05000000115"}},
-        {"delete": {"_index": ALIAS, "_id": "05000000116"}},
+    assert elastic.calls() == [f"HEAD /{ALIAS}", f"HEAD {REBUILDING}", "PUT /_bulk"]
+    lines = elastic.requests[2][3]
+    external = {"version": lines[0]["delete"]["version"], "version_type": "external_gte"}
+    assert lines == [
+        {"delete": {"_index": ALIAS, "_id": "05000000115", **external}},
+        {"delete": {"_index": ALIAS, "_id": "05000000116", **external}},
     ]
     elastic.index.remove([])
-    assert len(elastic.requests) == 2
+    assert len(elastic.requests) == 3
 
 
 def test_rebuild_fills_a_new_index_then_swaps_the_alias_in_one_call(elastic):
@@ -438,14 +446,19 @@ def test_rebuild_fills_a_new_index_then_swaps_the_alias_in_one_call(elastic):
         f"DELETE /{old}",
     ]
     created = elastic.requests[0][3]
-    assert created["settings"]["refresh_interval"] == "-1" and "aliases" not in created
+    assert created["settings"]["refresh_interval"] == "-1"
+    assert created["settings"]["gc_deletes"] == "24h"  # removals remembered while it fills
+    assert created["aliases"] == {f"{ALIAS}-rebuilding": {}}  # written to by updates meanwhile
     bulks = [body for _m, path, _p, body in elastic.requests if path == "/_bulk"]
     assert [len(body) // 2 for body in bulks] == [500, 500, 1]
     assert {line["index"]["_index"] for body in bulks for line in body[::2]} == {new}
-    assert elastic.requests[4][3] == {"refresh_interval": None}
+    versions = {line["index"]["version"] for body in bulks for line in body[::2]}
+    assert len(versions) == 1  # the time the rebuild began: any later update is newer
+    assert elastic.requests[4][3] == {"refresh_interval": None, "gc_deletes": None}
     assert elastic.requests[8][3] == {
         "actions": [
             {"remove": {"index": old, "alias": ALIAS}},
+            {"remove": {"index": new, "alias": f"{ALIAS}-rebuilding"}},
             {"add": {"index": new, "alias": ALIAS}},
         ]
     }
@@ -456,9 +469,11 @@ def test_rebuild_replaces_an_index_written_under_the_alias_name(elastic):
     elastic.index.rebuild([document("05000000115", "La terrasse")])
     new = elastic.requests[0][1].lstrip("/")
     assert elastic.calls()[-2:] == [f"GET /{ALIAS}/_alias", "POST /_aliases"]
-    assert elastic.requests[-1][3] == {
-        "actions": [{"remove_index": {"index": ALIAS}}, {"add": {"index": new, "alias": ALIAS}}]
-    }
+    assert elastic.requests[-1][3]["actions"] == [
+        {"remove_index": {"index": ALIAS}},
+        {"remove": {"index": new, "alias": f"{ALIAS}-rebuilding"}},
+        {"add": {"index": new, "alias": ALIAS}},
+    ]
 
 
 def test_the_first_rebuild_only_adds_the_alias(elastic):
@@ -466,7 +481,34 @@ def test_the_first_rebuild_only_adds_the_alias(elastic):
     assert elastic.index.rebuild([]) == 0
     new = elastic.requests[0][1].lstrip("/")
     assert elastic.calls()[-2:] == [f"HEAD /{ALIAS}", "POST /_aliases"]
-    assert elastic.requests[-1][3] == {"actions": [{"add": {"index": new, "alias": ALIAS}}]}
+    assert elastic.requests[-1][3]["actions"] == [
+        {"remove": {"index": new, "alias": f"{ALIAS}-rebuilding"}},
+        {"add": {"index": new, "alias": ALIAS}},
+    ]
+
+
+def test_updates_and_removals_during_a_rebuild_reach_both_indices_and_win(elastic):
+    """A rebuild began (its index answers to the rebuilding alias): an update made meanwhile
+    is written to both indices, with a version newer than the rebuild's copies; the rebuild's
+    copy of a work updated or removed meanwhile is refused by the index (409) and ignored."""
+    filling = f"{ALIAS}-20261204090000000000"
+    elastic.answers[("HEAD", REBUILDING)] = (200, None)
+    elastic.answers[("GET", REBUILDING)] = (200, {filling: {"aliases": {}}})
+    began = time.time_ns() // 1000
+    assert elastic.index.update([document("05000000115", "La terrasse")]) == 1
+    elastic.index.remove(["05000000116"])
+    update, removal = (body for _m, path, _p, body in elastic.requests if path == "/_bulk")
+    assert [
+        (line["index"]["_index"], line["index"]["version"] >= began) for line in update[::2]
+    ] == [
+        (ALIAS, True),
+        (filling, True),
+    ]
+    assert [line["delete"]["_index"] for line in removal] == [ALIAS, filling]
+    elastic.answers[("HEAD", REBUILDING)] = (404, None)
+    elastic.answers[("PUT", "/_bulk")] = lambda lines: (200, bulk_response(lines, status=409))
+    assert elastic.index.rebuild([document("05000000115", "La terrasse (copie ancienne)")]) == 1
+    assert elastic.calls()[-2] == "POST /_aliases"  # the swap went ahead
 
 
 def test_a_failed_rebuild_deletes_its_new_index_and_leaves_the_alias(elastic):
