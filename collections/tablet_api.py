@@ -7,9 +7,11 @@ token → 401 ``{"error"}``; revoked → 401 ``{"error", "revoked": true}``. The
 endpoints need ``collections.change_recolementrecord`` and ``collections.view_location``.
 Errors are ``{"error": message, "field": the request field at fault, or null}``.
 
-POST tablet/login   ``{username, password, device_name}`` (no CSRF) → 201 ``{token,
+POST tablet/login   ``{username, password, device_name, otp}`` (no CSRF) → 201 ``{token,
     session_id, user: {username, name}, can_move}``; 401 bad credentials (a failed login);
-    403 if the user may not record the récolement.
+    403 if the user may not record the récolement; 401/403 ``field: "otp", otp_required:
+    true`` if the user must use two factors (accounts.py) and ``otp`` is missing or wrong, or
+    no authenticator is set up; 429 after 5 failures (django-axes). Later calls carry the token.
 POST tablet/logout  (Bearer) → 200 ``{"revoked": true}``; the token no longer works.
 GET  campaigns      → ``{"campaigns": [{id, title, status, start_date, end_date,
     locations: [{code, full_name}]}]}`` (planned and in progress).
@@ -54,6 +56,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from .accounts import second_factor_refusal
 from .images import check_image_file
 from .models import (
     CartelImage,
@@ -138,6 +141,9 @@ def login(request):
         return error(_("Wrong username or password."), 401)
     if not may_record(user):
         return error(_("You may not record the récolement."), 403)
+    refusal = second_factor_refusal(user, _text(data, "otp"))
+    if refusal:
+        return error(refusal[0], refusal[1], field="otp", otp_required=True)
     device = _text(data, "device_name")[:200] or _("tablet")
     session, token = TabletSession.open(user, device)
     return JsonResponse(

@@ -4,17 +4,20 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from museum_collections import registrar_api, tablet_api, tablet_views
+from museum_collections import accounts, registrar_api, tablet_api, tablet_views
 from museum_collections.scan import scan_view
 from portal import api
+from portal.health import health
 from portal.oai import oai_view
 
 urlpatterns = [
+    path("admin/two-factor/", include(accounts)),
     path("admin/", include(wagtailadmin_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("documents/", include(wagtaildocs_urls)),
     path("scan/", scan_view, name="scan_form"),
     path("oai", oai_view, name="oai"),
+    path("health", health, name="health"),
     path("api/works/", api.works, name="api_works"),
     path("api/works/autocomplete", api.autocomplete, name="api_autocomplete"),
     path("iiif/", include("portal.iiif")),

@@ -1,8 +1,10 @@
 """Shared fixtures. Tests run against the real database named by DATABASE_URL (SQLite by default)."""
 
+import time
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,6 +18,15 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches: the database is rolled back after a test, and its
+    ids used again, but a cache is not (Wagtail would serve another test's image renditions)."""
+    yield
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.fixture
@@ -48,6 +59,56 @@ def make_user(django_user_model):
         return user
 
     return make
+
+
+def one_time_code(user) -> str:
+    """The current code of a user's authenticator app (set up and confirmed if missing), computed
+    with django_otp's own totp() from the device key; a time step already used (codes never work
+    twice) gives the next step's code, which the device's tolerance accepts."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+    while True:
+        current = int((time.time() - device.t0) // device.step)
+        ahead = max(0, device.last_t + 1 - current)
+        if ahead <= device.drift + device.tolerance:
+            break
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.01)
+    token = totp(device.bin_key, device.step, device.t0, device.digits, drift=ahead)
+    return f"{token:0{device.digits}d}"
+
+
+def verified_login(client, user):
+    """Log a user in to a test client; if they must use two factors (museum_collections.accounts),
+    give a real code on the admin's verify page, as a person would. Returns the client.
+
+    (``client.login()`` would need ``request=HttpRequest()``: django-axes checks every
+    authentication against the request's address.)"""
+    from django.urls import reverse
+
+    from museum_collections.accounts import must_use_two_factors
+
+    client.force_login(user)
+    if must_use_two_factors(user):
+        verify = reverse("accounts:verify")
+        code = one_time_code(user)
+        client.get(verify)  # the CSRF cookie, for clients that enforce CSRF checks
+        response = client.post(
+            verify,
+            {"code": code, "next": "/admin/"},
+            headers={"X-CSRFToken": client.cookies["csrftoken"].value},
+        )
+        assert response.status_code == 302 and not response["Location"].startswith(verify)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, past the second factor that superusers must give."""
+    return verified_login(client, admin_user)
 
 
 @pytest.fixture

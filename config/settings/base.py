@@ -2,11 +2,12 @@
 
 Environment variables: DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, MEDIA_ROOT, ELASTICSEARCH_URL,
 CARTEL_MUSEOFILE, CARTEL_MUSEUM_NAME, CARTEL_MUSEUM_CITY, CARTEL_EXPORT_DIR, CARTEL_PUBLIC_URL,
-CARTEL_IIIF_CACHE, CARTEL_OAI_ADMIN_EMAIL.
+CARTEL_IIIF_CACHE, CARTEL_OAI_ADMIN_EMAIL, CARTEL_PROXY_COUNT, CARTEL_HEALTH_MIN_FREE_BYTES.
 With none set, Cartel runs on SQLite.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,10 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,14 +54,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "museum_collections.accounts.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,13 +104,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 
 # French first, English complete.
 LANGUAGE_CODE = "fr"
@@ -182,6 +184,9 @@ CARTEL_OAI_SYNC_SECONDS = 30  # the record ledger follows the catalogue at most 
 # queues them in the database for `manage.py db_worker` (config/settings/production.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# GET /health fails when MEDIA_ROOT or CARTEL_EXPORT_DIR has less free space than this.
+CARTEL_HEALTH_MIN_FREE_BYTES = int(os.environ.get("CARTEL_HEALTH_MIN_FREE_BYTES") or 1024**3)
+
 LOGIN_URL = "wagtailadmin_login"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cartel@localhost")
 
@@ -191,4 +196,81 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"museum_collections": {"level": "INFO"}},
+}
+
+# Staff accounts ---------------------------------------------------------------------------------
+# Lock-out (django-axes), password rules, two factors (django-otp) and session expiry; the rules
+# about who must use two factors live in museum_collections.accounts.
+
+# AxesStandaloneBackend only refuses locked-out attempts; ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 5 failures lock a username *from one address* for 30 minutes. Counting per username + address
+# means that an attacker cannot lock the whole museum out from one address (staff elsewhere, or
+# another account, keep working), and a username alone or an address alone is never blocked.
+# Guessing from many addresses gets 5 tries per address per half hour against 12-character
+# passwords and, for the accounts that can validate the registers, a second factor.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "museum_collections.accounts.locked_out"
+# Behind a reverse proxy every request comes from the proxy's address: set CARTEL_PROXY_COUNT to
+# the number of proxies in front of Cartel so that the client's address is read from
+# X-Forwarded-For (museum_collections.accounts.client_ip).
+CARTEL_PROXY_COUNT = int(os.environ.get("CARTEL_PROXY_COUNT") or 0)
+AXES_CLIENT_IP_CALLABLE = "museum_collections.accounts.client_ip"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Authenticator apps show this name beside the account.
+OTP_TOTP_ISSUER = "Cartel"
+
+# Staff sessions last a working day and end when the browser closes. The tablets do not use
+# sessions: they carry a revocable bearer token (TabletSession), which these settings leave alone.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+
+# Security headers and Content-Security-Policy ------------------------------------------------
+# Set here, not in production.py, so that dev, test and production all send them and the tests
+# see the real headers; production.py adds what needs HTTPS (HSTS, secure cookies, redirect).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The portal, the tablet app, the scan page and the APIs load nothing from another origin and
+# run no inline script or style: JSON data travels in <script type="application/json"> blocks,
+# which the browser never executes.
+CONTENT_SECURITY_POLICY = {
+    # The Wagtail admin (and the pages it renders: previews, the printable checklist) relies on
+    # inline scripts and styles and frames its own previews: the strict policy would break it.
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # OpenSeadragon 6.1.1 (package.json) adds one <style> element, the focus outline of its
+        # canvas on touch screens: its hash lets that one in. tests/e2e/test_csp.py says when an
+        # upgrade changes it.
+        "style-src": ["'self'", "'sha256-9xTiqzfwFaL2SGb1rmr8gysEwVVjIvqWAgmZgqFqpEE='"],
+        "img-src": ["'self'", "blob:"],  # blob: the tablet shows photographs not yet sent
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],  # the tablet's service worker, /tablet/sw.js
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
 }

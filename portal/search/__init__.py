@@ -95,6 +95,9 @@ class CatalogueIndex(Protocol):
     def rebuild(self, documents: Iterable, progress: Callable[[int], None] | None = None) -> int:
         """Replace the whole index (searches keep working on the old one meanwhile)."""
 
+    def ping(self) -> None:
+        """A cheap check that searches can be answered (for /health); raises if not."""
+
 
 BACKENDS = {
     "sql": "portal.search.sql.SqlCatalogueIndex",

@@ -54,6 +54,7 @@ MAX_PAGE_SIZE = 100
 FACET_VALUES = 30  # values listed per facet (the selected ones always are)
 CHUNK = 500  # documents per bulk request
 REBUILD_GC_DELETES = "24h"  # how long a rebuilding index remembers removals (index.gc_deletes)
+PING_SECONDS = 2  # how long /health waits for the cluster
 SUGGESTIONS_READ = 50  # works read to pick the autocomplete suggestions from
 WORD = re.compile(r"\w+")
 SEARCHED = ["title^3", "makers^2", "body", "inventory_number.text"]
@@ -308,6 +309,13 @@ class ElasticCatalogueIndex:
         except NotFoundError:
             return None
         return hits[0]["_source"]["ref"] if hits else None
+
+    def ping(self) -> None:
+        """The cluster answers within PING_SECONDS, once, and is not red."""
+        client = self.client.options(request_timeout=PING_SECONDS, max_retries=0)
+        status = client.cluster.health(timeout=f"{PING_SECONDS}s")["status"]
+        if status == "red":
+            raise ConnectionError(f"Elasticsearch cluster status is {status}")
 
     # --- indexing ----------------------------------------------------------------------------
 

@@ -242,6 +242,11 @@ class SqlCatalogueIndex:
         )
         return entry.ref if entry else None
 
+    def ping(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM portal_catalogueentry LIMIT 1")
+            cursor.fetchall()
+
     # --- indexing ----------------------------------------------------------------------------
 
     def update(self, documents: Iterable) -> int:

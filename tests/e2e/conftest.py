@@ -36,10 +36,16 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def admin_page(page, live_server, django_user_model):
     """A browser page logged in to the Wagtail admin as a superuser."""
-    django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-e2e")
+    from tests.conftest import one_time_code
+
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-e2e")
+    code = one_time_code(admin)  # sets up the admin's authenticator app
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "admin")
     page.fill("#id_password", "pw-e2e")
     page.click("button[type=submit]")
+    page.wait_for_url("**/two-factor/verify/**")  # superusers give a second factor
+    page.fill("#id_code", code)
+    page.click(".login-form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
     return page

@@ -12,6 +12,7 @@ from museum_collections.models import (
     WorkMaker,
     WorkNumber,
 )
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +256,7 @@ def test_marking_a_work_deleted_needs_a_reason(admin_client, catalogue):
 def test_roles_reach_what_their_job_needs(
     client, make_user, catalogue, role, can_add, can_edit, sees_private
 ):
-    client.force_login(make_user(role))
+    verified_login(client, make_user(role))
     work = catalogue["2019.1.1"]
     assert client.get(url(Work, "list")).status_code == 200
     assert (client.get(url(Work, "add")).status_code == 200) is can_add
@@ -345,7 +346,7 @@ def test_person_listing_hides_merged_records_and_searches_other_names(admin_clie
 
 
 def test_the_admin_speaks_french_first_and_english_too(client, make_user, catalogue):
-    client.force_login(make_user("Registrar"))
+    verified_login(client, make_user("Registrar"))
     french = client.get(url(Work, "list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Numéro d'inventaire" in french or "Numéro d&#x27;inventaire" in french
     english = client.get(url(Work, "list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -12,6 +12,7 @@ from documentation.models import (
     WorkReference,
 )
 from museum_collections.models import Person, Work
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +196,7 @@ def test_a_documentalist_adds_a_part_to_the_archives_and_a_documentary_file(
 def test_roles_reach_the_documentation_their_job_needs(
     client, make_user, library, role, sees_library, sees_files, can_change, sees_notes
 ):
-    client.force_login(make_user(role))
+    verified_login(client, make_user(role))
     record, letter = library["record"], ArchiveUnit.objects.get(reference_code="1J-1-1")
     for model in (BibliographicRecord, LibraryItem, ArchiveUnit):
         assert (client.get(url(model, "list")).status_code == 200) is sees_library

@@ -22,6 +22,7 @@ from museum_collections.services.vocabularies import (
     load_scheme,
     smf_external_id,
 )
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -512,7 +513,7 @@ def test_suggestions_while_typing_come_from_the_vocabulary(client, django_user_m
     user.groups.add(role_group("Registrar"))
     suggest = "/admin/collections/terms/"
     assert client.get(suggest, {"scheme": "DENO", "q": "tableau"}).status_code == 302  # login first
-    client.force_login(user)
+    verified_login(client, user)
     results = client.get(suggest, {"scheme": "DENO", "q": "Tablea"}).json()["results"]
     assert results[0] == "tableau" and all(label.startswith("tablea") for label in results)
     # an alternative label leads to its preferred one, accents and case ignored

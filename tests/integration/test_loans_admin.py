@@ -28,6 +28,7 @@ from museum_collections.models import (
     Work,
 )
 from museum_collections.services.movements import move
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +226,7 @@ def test_the_workflow_through_the_admin_buttons_writes_movements(curator, partne
 
 
 def test_a_loan_in_is_received_where_the_registrar_says(client, make_user, partner, store):
-    client.force_login(make_user("Registrar"))
+    verified_login(client, make_user("Registrar"))
     borrowed = Work.objects.create(inventory_number="D.2026.1.1", title="Prêtée")
     loan = Loan.objects.create(
         direction="in",
@@ -347,7 +348,7 @@ def test_a_registrar_prints_the_checklist_and_others_never_reach_it(
     client, make_user, show_with_loan
 ):
     checklist = url(Exhibition, "checklist", show_with_loan.pk)
-    client.force_login(make_user("Registrar"))
+    verified_login(client, make_user("Registrar"))
     assert "Total insurance value" in client.get(checklist).content.decode()
     for role in ("Documentalist", "Researcher"):
         client.force_login(make_user(role))
@@ -440,7 +441,7 @@ def test_a_researcher_sees_no_loan_insurance_value_or_location(
 def test_condition_checks_and_treatments_start_from_a_work_and_treatments_check_clashes(
     client, make_user, partner, works
 ):
-    client.force_login(make_user("Registrar", first_name="Anne", last_name="Martin"))
+    verified_login(client, make_user("Registrar", first_name="Anne", last_name="Martin"))
     form = client.get(url(ConditionCheck, "add") + f"?work={works[0].pk}").context["form"]
     assert form["work"].value() == works[0].pk and form["checker"].value() == "Anne Martin"
     data = {

@@ -13,6 +13,7 @@ from wagtail.models import ModelLogEntry
 
 from museum_collections.models import CurrentLocation, Location, Movement, Work
 from museum_collections.services.movements import move
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def logged(instance, action):
 
 @pytest.fixture
 def registrar(client, make_user):
-    client.force_login(make_user("Registrar", first_name="Anne", last_name="Martin"))
+    verified_login(client, make_user("Registrar", first_name="Anne", last_name="Martin"))
     return client
 
 

@@ -21,6 +21,7 @@ from museum_collections.models import (
 )
 from museum_collections.services import recolement
 from museum_collections.services.movements import move
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def observed(campaign, store):
 
 @pytest.fixture
 def registrar(client, make_user):
-    client.force_login(make_user("Registrar", first_name="Anne", last_name="Martin"))
+    verified_login(client, make_user("Registrar", first_name="Anne", last_name="Martin"))
     return client
 
 

@@ -18,6 +18,7 @@ from museum_collections.models import (
     WorkDenomination,
 )
 from museum_collections.services import register
+from tests.conftest import verified_login
 
 from .registers import make_entry
 
@@ -53,7 +54,7 @@ def logged(entry, action):
 
 @pytest.fixture
 def registrar(client, make_user):
-    client.force_login(make_user("Registrar", first_name="Anne", last_name="Martin"))
+    verified_login(client, make_user("Registrar", first_name="Anne", last_name="Martin"))
     return client
 
 
@@ -217,7 +218,7 @@ def test_a_removal_through_the_admin_keeps_the_entry_and_shows_it_removed(regist
 
 def test_a_draft_cannot_be_removed_and_a_curator_never_removes(client, make_user, validated):
     draft = make_entry("2019.1.2")
-    client.force_login(make_user("Registrar", username="anne"))
+    verified_login(client, make_user("Registrar", username="anne"))
     response = client.get(url(InventoryEntry, "remove", draft.pk))
     assert response.status_code == 302
     client.force_login(make_user("Curator"))
@@ -281,7 +282,7 @@ def test_a_validated_deposit_keeps_the_life_of_the_deposit_open(registrar, make_
     curator = make_user("Curator")
     registrar.force_login(curator)
     assert refused(registrar.post(url(DepositEntry, "validate", deposit.pk)))
-    registrar.force_login(make_user("Registrar", username="anne"))
+    verified_login(registrar, make_user("Registrar", username="anne"))
     assert registrar.get(url(DepositEntry, "validate", deposit.pk)).status_code == 200
     assert registrar.post(url(DepositEntry, "validate", deposit.pk)).status_code == 302
     deposit.refresh_from_db()

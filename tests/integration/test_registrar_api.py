@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from museum_collections.models import CartelImage, Movement, Work, WorkMedia
 from museum_collections.services.movements import move
+from tests.conftest import verified_login
 
 from .places import store_tree
 
@@ -36,7 +37,7 @@ def work(tree):
 
 def as_user(user, **options) -> Client:
     client = Client(**options)
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

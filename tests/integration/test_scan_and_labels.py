@@ -14,6 +14,7 @@ from exporters.labels import Label, write_label_sheet
 from museum_collections.models import Location, Movement, Work
 from museum_collections.scan import admin_url, resolve_code, scan_code_of, scan_url
 from museum_collections.services.movements import move
+from tests.conftest import verified_login
 
 from .places import Kind, place, store_tree
 
@@ -34,7 +35,7 @@ def work(tree):
 
 def as_user(user) -> Client:
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

@@ -26,6 +26,7 @@ from museum_collections.models import (
     WorkMedia,
 )
 from museum_collections.services.movements import move
+from tests.conftest import one_time_code, verified_login
 
 from .places import store_tree
 
@@ -75,10 +76,12 @@ def registrar(make_user):
     return make_user("Registrar", first_name="Alice", last_name="Martin")
 
 
-def login(username="registrar", password="pw", device_name="Tablette 1", client=None):  # noqa: S107
+def login(username="registrar", password="pw", device_name="Tablette 1", client=None, otp=""):  # noqa: S107
     return (client or Client()).post(
         API + "tablet/login",
-        json.dumps({"username": username, "password": password, "device_name": device_name}),
+        json.dumps(
+            {"username": username, "password": password, "device_name": device_name, "otp": otp}
+        ),
         content_type="application/json",
     )
 
@@ -89,7 +92,7 @@ def tablet(token, **options) -> Client:
 
 @pytest.fixture
 def token(registrar):
-    return login().json()["token"]
+    return login(otp=one_time_code(registrar)).json()["token"]
 
 
 @pytest.fixture
@@ -119,7 +122,7 @@ def image_file(test_data, name=HOPPER):
 
 
 def test_login_opens_a_tablet_session(registrar):
-    response = login()
+    response = login(otp=one_time_code(registrar))
     assert response.status_code == 201
     data = response.json()
     assert data["user"] == {"username": "registrar", "name": "Alice Martin"}
@@ -210,13 +213,16 @@ def test_csrf_is_for_sessions_not_for_tokens(registrar, token, campaign, works):
     assert send(with_token, campaign, [item("t1", works[0])]).status_code == 200
 
     session = Client(enforce_csrf_checks=True)
-    session.force_login(registrar)
+    verified_login(session, registrar)
     assert send(session, campaign, [item("s1", works[1])]).status_code == 403
     csrf = session.get(API).cookies["csrftoken"].value
     response = send(session, campaign, [item("s1", works[1])], **{"X-CSRFToken": csrf})
     assert response.status_code == 200
     assert response.json()["results"][0]["status"] == "created"
-    assert login(client=Client(enforce_csrf_checks=True)).status_code == 201
+    assert (
+        login(client=Client(enforce_csrf_checks=True), otp=one_time_code(registrar)).status_code
+        == 201
+    )
 
 
 # Campaigns and slices --------------------------------------------------------------------------

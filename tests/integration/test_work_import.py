@@ -15,6 +15,7 @@ from importers.records import (
 )
 from museum_collections.models import Person, Work
 from museum_collections.services.work_import import ObjectLoader
+from tests.conftest import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,7 @@ def test_only_staff_cleared_for_private_data_see_the_record_as_imported(client, 
     work = Work.objects.get()
     url = reverse(Work.snippet_viewset.get_url_name("edit"), args=[work.pk])
     for role, sees in (("Registrar", True), ("Documentalist", False)):
-        client.force_login(make_user(role, username=role))
+        verified_login(client, make_user(role, username=role))
         page = client.get(url)
         assert page.status_code == 200
         assert ("M. Dupont" in page.content.decode()) is sees, role

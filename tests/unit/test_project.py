@@ -85,24 +85,32 @@ def test_media_root_allowed_hosts_and_elasticsearch_come_from_the_environment():
     )
 
 
+KEY = "7f3Kq9-xVb2LmN8pR4tWz6Yc1Hd5Jg0Se3Ua7Io2Pl9Mk4Nj8Bh6Gv"  # strong enough for check --deploy
+
+
 def test_production_refuses_to_start_without_a_secret_key_or_hosts():
     missing_key = settings_value(
         "config.settings.production", "settings.DEBUG", {"ALLOWED_HOSTS": "x"}
     )
     assert missing_key.returncode != 0 and "SECRET_KEY is not set" in missing_key.stderr
     missing_hosts = settings_value(
-        "config.settings.production", "settings.DEBUG", {"SECRET_KEY": "k" * 50}
+        "config.settings.production", "settings.DEBUG", {"SECRET_KEY": KEY}
     )
     assert missing_hosts.returncode != 0 and "ALLOWED_HOSTS is not set" in missing_hosts.stderr
     no_museofile = settings_value(
         "config.settings.production",
         "settings.DEBUG",
-        {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "musee.example"},
+        {"SECRET_KEY": KEY, "ALLOWED_HOSTS": "musee.example"},
     )
     assert no_museofile.returncode != 0 and "CARTEL_MUSEOFILE is not set" in no_museofile.stderr
     ok = settings_value(
         "config.settings.production",
         "settings.DEBUG, settings.SESSION_COOKIE_SECURE",
-        {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "musee.example", "CARTEL_MUSEOFILE": "M0354"},
+        {
+            "SECRET_KEY": KEY,
+            "ALLOWED_HOSTS": "musee.example",
+            "CARTEL_MUSEOFILE": "M0354",
+            "MEDIA_ROOT": "/srv/cartel/media",
+        },
     )
     assert ok.stdout.strip() == "(False, True)", ok.stderr

@@ -183,3 +183,7 @@ class Command(BaseCommand):
         for username, role, _created in report.users:
             write(f"  {username:14} {role}")
         write(self.style.SUCCESS(f"  Password for all of them: {report.password}"))
+        write(
+            "  admin and registrar can validate the registers: at their first login they set up "
+            "two-factor authentication (an authenticator app on a phone scans a QR code)."
+        )

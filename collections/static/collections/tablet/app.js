@@ -314,6 +314,7 @@ async function showLogin() {
   $("login-device").value = device;
   $("login-username").value = app.session?.user?.username || app.session?.username || "";
   $("login-password").value = "";
+  $("login-otp").value = "";
   $("login-error").hidden = true;
   const expired = $("login-expired");
   if (app.session?.expired) {
@@ -340,12 +341,19 @@ async function login(event) {
   button.disabled = true;
   try {
     const { status, data } = await app.api.request("POST", "tablet/login", {
-      json: { username: form.username.value.trim(), password: form.password.value, device_name: device },
+      json: {
+        username: form.username.value.trim(),
+        password: form.password.value,
+        otp: form.otp.value.trim(),
+        device_name: device,
+      },
       auth: false,
     });
+    form.otp.value = ""; // a one-time code never works twice
     if (status !== 201) {
-      error.textContent = data.error || t("login_failed");
+      error.textContent = data.error || t(data.otp_required ? "login_otp_needed" : "login_failed");
       error.hidden = false;
+      if (data.otp_required) form.otp.focus();
       return;
     }
     app.session = {
