@@ -122,7 +122,7 @@ def parse_inventory_number(text: str) -> InventoryNumber:
     raw_prefix, body = _split(text)
     prefix = raw_prefix.upper()
     year = _french_year(body)
-    parts = tuple(int(t) if t.isdigit() else t for t in _TOKEN.findall(body))
+    parts = tuple(int(t) if t.isdecimal() else t for t in _TOKEN.findall(body))
     return InventoryNumber(
         text=text,
         prefix=prefix,

@@ -415,16 +415,24 @@ def _parse(name: str, data: bytes, encoding: str | None):
         raise SourceFileError(name, "empty file: no Joconde notice found")
     if first in KNOWN or (TAG_LIKE.fullmatch(first) and END.search(text)):
         return _read_txt(name, text)
-    header = next(csv.reader([first], delimiter="|"), [])
-    if len(header) >= 4:
+    if len(_header_cells(first, "|")) >= 4:
         return _read_actimuse(name, text)
-    if "REF" in [cell.strip() for cell in next(csv.reader([first], delimiter=";"), [])]:
+    if "REF" in [cell.strip() for cell in _header_cells(first, ";")]:
         return _read_csv(name, text)
     raise SourceFileError(
         name,
         f"not a Joconde file: the first line “{first[:40]}” is neither a tag (txt), nor a "
         "header naming REF (CSV with “;”), nor an Actimuse header, nor XML",
     )
+
+
+def _header_cells(line: str, delimiter: str) -> list[str]:
+    """The cells of a first line; none when the csv module cannot read it (a cell longer than
+    its field limit, 128 KiB): then it is not a header."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
 
 
 def _decode(name: str, data: bytes, encoding: str | None) -> str:
@@ -484,21 +492,28 @@ def _read_txt(name: str, text: str) -> Iterator[JocondeNotice]:
 def _read_actimuse(name: str, text: str) -> Iterator[JocondeNotice | RejectedRecord]:
     """Actimuse: `|`-separated, the 4th column a whole notice; the others kept as columns."""
     rows = csv.reader(io.StringIO(text, newline=""), delimiter="|")
-    header = next(rows)
-    for number, row in enumerate(rows, 1):
-        if not any(cell.strip() for cell in row):
-            continue
-        notices = list(_read_txt(name, row[3])) if len(row) > 3 else []
-        if len(notices) != 1:
-            why = f"{len(notices)} notices in the 4th column" if notices else "no notice"
-            yield RejectedRecord(name, number, "", header[3] if len(header) > 3 else "", why)
-            continue
-        notice = notices[0]
-        notice.record_number = number
-        for column, value in zip(header[:3], row[:3], strict=False):
-            if value.strip():
-                notice.fields.setdefault(column, value)
-        yield notice
+    number = 0
+    try:
+        header = next(rows)
+        for number, row in enumerate(rows, 1):
+            if not any(cell.strip() for cell in row):
+                continue
+            notices = list(_read_txt(name, row[3])) if len(row) > 3 else []
+            if len(notices) != 1:
+                why = f"{len(notices)} notices in the 4th column" if notices else "no notice"
+                yield RejectedRecord(name, number, "", header[3] if len(header) > 3 else "", why)
+                continue
+            notice = notices[0]
+            notice.record_number = number
+            for column, value in zip(header[:3], row[:3], strict=False):
+                if value.strip():
+                    notice.fields.setdefault(column, value)
+            yield notice
+    except csv.Error as error:
+        raise SourceFileError(
+            name,
+            f"the Actimuse export cannot be read after row {number} ({error}): export it again",
+        ) from None
 
 
 def _read_csv(name: str, text: str) -> Iterator[JocondeNotice]:

@@ -423,7 +423,13 @@ class _Marc8Errors(contextlib.redirect_stderr):
 
 
 def _marc8(value: bytes) -> str:
-    return MARC8ToUnicode().translate(value)
+    try:
+        text = MARC8ToUnicode().translate(value)
+    except (TypeError, IndexError, KeyError, ValueError) as error:  # pymarc on a cut escape
+        raise _Bad(f"the MARC-8 text cannot be decoded ({error}): {value[-20:]!r}") from None
+    if "\x1b" in text:  # pymarc keeps the escape of a sequence cut short
+        raise _Bad(f"the MARC-8 text holds a broken escape sequence: {value[-20:]!r}")
+    return text
 
 
 def _iso5426(value: bytes) -> str:

@@ -27,8 +27,10 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import itertools
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +47,20 @@ BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+# What openpyxl raises on a damaged workbook: a cut or corrupt zip, broken XML inside it
+# (SyntaxError covers the XML parsers' errors), parts missing or of the wrong type.
+DAMAGED_XLSX = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    SyntaxError,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+)
 
 
 def read_rows(
@@ -210,7 +226,7 @@ def read_xlsx(path, *, sheet: str | None = None) -> Iterator[SourceRow | Rejecte
     with fh:
         try:
             workbook = load_workbook(fh, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as error:
+        except DAMAGED_XLSX as error:
             raise SourceFileError(name, f"not a readable XLSX workbook ({error})") from None
         try:
             yield from _sheet_rows(name, workbook, sheet)
@@ -226,7 +242,7 @@ def _sheet_rows(name: str, workbook, sheet: str | None) -> Iterator[SourceRow | 
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
     columns: list[str] | None = None
     number = 0
-    for sheet_row, cells in enumerate(worksheet.iter_rows(values_only=True), 1):
+    for sheet_row, cells in enumerate(_cells(name, worksheet), 1):
         texts = [cell_text(value) for value in cells]
         if columns is None:
             while texts and not texts[-1].strip():
@@ -246,3 +262,19 @@ def _sheet_rows(name: str, workbook, sheet: str | None) -> Iterator[SourceRow | 
         yield SourceRow(name, number, _values(columns, texts))
     if columns is None:
         raise SourceFileError(name, "empty sheet: the first row must name the columns")
+
+
+def _cells(name: str, worksheet) -> Iterator[tuple]:
+    """The sheet's rows of values; a workbook damaged past its start is a SourceFileError."""
+    rows = worksheet.iter_rows(values_only=True)
+    for sheet_row in itertools.count(1):
+        try:
+            yield next(rows)
+        except StopIteration:
+            return
+        except DAMAGED_XLSX as error:
+            raise SourceFileError(
+                name,
+                f"the workbook is damaged at sheet row {sheet_row} ({type(error).__name__}: "
+                f"{error}): open it in a spreadsheet and save it again",
+            ) from None

@@ -43,6 +43,7 @@ from .work_writer import MakerSpec, WorkSpec, WorkWriter, WriteReport, update_re
 BATCH = 500
 PROGRESS_EVERY = 500
 MATERIAL_BRANCH = match_key("matériau")
+MAKER_FIELDS = ("name", "surname", "forenames", "birth_date", "death_date", "nationality")
 
 
 @dataclass
@@ -131,6 +132,21 @@ class ObjectLoader:
         )
         return True
 
+    def _makers_fit(self, record: ObjectRecord) -> bool:
+        """Whether every maker fits a Person (checked before any is created); else rejected."""
+        for maker in record.makers:
+            for name in MAKER_FIELDS:
+                limit = Person._meta.get_field(name).max_length
+                if len(getattr(maker, name)) > limit:
+                    self._reject(
+                        record,
+                        "maker",
+                        f"the maker's {name} “{getattr(maker, name)[:40]}…” is longer than "
+                        f"{limit} characters (several makers without their separator?)",
+                    )
+                    return False
+        return True
+
     def _reject(self, record: ObjectRecord, field_name: str, reason: str) -> None:
         self.report.rejected.append(
             RejectedRecord(record.file, record.record_number, record.key, field_name, reason)
@@ -141,7 +157,7 @@ class ObjectLoader:
     def _write(self, batch: list[ObjectRecord]) -> None:
         if not batch:
             return
-        batch = self._check_identifiers(batch)
+        batch = [r for r in self._check_identifiers(batch) if self._makers_fit(r)]
         specs = [self._spec(record) for record in batch]
         by_record = {(r.file, str(r.record_number)): r for r in batch}
         report = WriteReport()

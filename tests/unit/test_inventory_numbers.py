@@ -335,3 +335,11 @@ def test_long_and_odd_input_never_raises():
         number = parse_inventory_number(text)
         assert len(number.sort_key) <= 255
         assert KEY_CHARS.fullmatch(number.sort_key)
+
+
+def test_superscript_and_other_non_decimal_digits_never_raise():
+    """Found by tests/fuzz: "²" is a digit for str.isdigit() but not for int()."""
+    for text in ["²", "2019.1.1²", "INV ³4", "½", "2019.1.①"]:
+        number = parse_inventory_number(text)
+        assert KEY_CHARS.fullmatch(number.sort_key), text
+    assert parse_inventory_number("2019.1.1²").year == 2019

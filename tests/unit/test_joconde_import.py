@@ -678,3 +678,15 @@ def test_an_empty_first_inventory_value_is_rejected(tmp_path):
 def test_read_objects_passes_rejections_through():
     (rejected,) = list(joconde.read_objects(POP / "joconde-invalid-UTF-8.txt"))
     assert isinstance(rejected, RejectedRecord) and rejected.field == "INV"
+
+
+def test_a_field_beyond_the_csv_limit_is_a_file_error(tmp_path):
+    """Found by tests/fuzz: csv.Error (field larger than field limit) escaped the reader."""
+    actimuse = tmp_path / "actimuse.csv"
+    actimuse.write_text("Cote|Support|Auteur|Notice\n" + "a" * 140_000 + "\n", encoding="utf-8")
+    with pytest.raises(SourceFileError, match="Actimuse"):
+        list(joconde.read_notices(actimuse))
+    one_long_line = tmp_path / "long.csv"
+    one_long_line.write_text('"' + "a" * 140_000 + '"|b\n', encoding="utf-8")
+    with pytest.raises(SourceFileError, match="not a Joconde file"):
+        list(joconde.read_notices(one_long_line))

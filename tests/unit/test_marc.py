@@ -374,6 +374,20 @@ def test_iso5426_not_declared_is_a_bad_record(tmp_path):
     assert isinstance(bad, BadRecord) and "ISO 5426" in bad.reason
 
 
+@pytest.mark.parametrize(
+    "title",
+    [b"0 \x1faAbout\x1b(", b"0 \x1faAbout\x1b", b"0 \x1fa\x1b)\x1fbrest", b"0 \x1faxy\xe1\x1b)"],
+)
+def test_a_cut_marc8_escape_is_a_bad_record(tmp_path, title):
+    """Found by tests/fuzz (atheris): pymarc raised TypeError on an escape cut by the end of
+    a subfield (ESC ")"), or kept the ESC of a cut sequence in the text."""
+    path = tmp_path / "cut-escape.mrc"
+    path.write_bytes(_iso2709([("001", b"X1"), ("245", title)]) + _iso2709([("001", b"X2")]))
+    bad, good = read_records(path)
+    assert isinstance(bad, BadRecord) and "MARC-8" in bad.reason and bad.record_number == 1
+    assert isinstance(good, MarcRecord) and good.record_id == "X2"
+
+
 # ----------------------------------------------------------------- record types
 
 

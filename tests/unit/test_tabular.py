@@ -396,3 +396,20 @@ def test_a_workbook_is_recognised_by_its_content_and_a_broken_one_refused(workbo
 )
 def test_cell_text(value, text):
     assert tabular.cell_text(value) == text
+
+
+def test_a_workbook_damaged_inside_its_sheet_is_a_file_error(tmp_path):
+    """Found by tests/fuzz: a corrupt sheet raised zlib.error (or BadZipFile) while the rows
+    were read, past the checks made when the workbook was opened."""
+    workbook = Workbook()
+    for number in range(1, 200):
+        workbook.active.append([f"2019.1.{number}", "Vase " * 20])
+    path = tmp_path / "damaged.xlsx"
+    workbook.save(path)
+    data = bytearray(path.read_bytes())
+    start = data.index(b"xl/worksheets/sheet1.xml") + 200  # inside its compressed data
+    data[start : start + 40] = b"\xff" * 40
+    path.write_bytes(bytes(data))
+    with pytest.raises(SourceFileError) as error:
+        list(tabular.read_rows(path))
+    assert error.value.file == str(path) and "workbook" in error.value.reason
