@@ -45,6 +45,7 @@ from wagtail.snippets.views.snippets import (
 )
 from wagtail.snippets.widgets import AdminSnippetChooser
 
+from .locations_admin import PrivateChooserViewSet
 from .models import (
     ConditionCheck,
     ConservationTreatment,
@@ -629,6 +630,7 @@ def work_care_summary(work, user=None) -> dict:
 
 
 class LoanViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # loans and care are private
     model = Loan
     icon = "redirect"
     menu_label = gettext_lazy("Loans")
@@ -696,6 +698,7 @@ class LoanViewSet(SnippetViewSet):
 
 
 class ExhibitionViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # loans and care are private
     model = Exhibition
     icon = "calendar"
     menu_label = gettext_lazy("Exhibitions")
@@ -784,6 +787,7 @@ class ExhibitionViewSet(SnippetViewSet):
 
 
 class ConditionCheckViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # loans and care are private
     model = ConditionCheck
     icon = "tasks"
     menu_label = gettext_lazy("Condition checks")
@@ -813,6 +817,7 @@ class ConditionCheckViewSet(SnippetViewSet):
 
 
 class ConservationTreatmentViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # loans and care are private
     model = ConservationTreatment
     icon = "cogs"
     menu_label = gettext_lazy("Conservation treatments")

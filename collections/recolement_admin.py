@@ -43,6 +43,7 @@ from wagtail.snippets.views.snippets import (
 )
 from wagtail.snippets.widgets import AdminSnippetChooser
 
+from .locations_admin import PrivateChooserViewSet
 from .models import (
     Location,
     RecolementCampaign,
@@ -152,6 +153,7 @@ class RecolementOperationView(EntryOperationView, TemplateView):
 
 
 class RecolementPlanViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # the récolement is private
     model = RecolementPlan
     icon = "calendar"
     menu_label = gettext_lazy("Plans")
@@ -388,6 +390,7 @@ class ReportView(PermissionCheckedMixin, View):
 
 
 class RecolementCampaignViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # the récolement is private
     model = RecolementCampaign
     icon = "tasks"
     menu_label = gettext_lazy("Campaigns")
@@ -869,6 +872,7 @@ class ObservationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVie
 
 
 class RecolementRecordViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # the récolement is private
     model = RecolementRecord
     icon = "list-ul"
     menu_label = gettext_lazy("Records")
@@ -983,6 +987,7 @@ class RevokeTabletView(RecolementOperationView):
 
 
 class TabletSessionViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # the récolement is private
     model = TabletSession
     icon = "mobile-alt"
     menu_label = gettext_lazy("Tablet sessions")

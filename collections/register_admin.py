@@ -544,6 +544,13 @@ class RegisterViewSet(SnippetViewSet):
     search_backend_name = None
     removal_enabled = False
 
+    @property
+    def chooser_viewset_class(self):
+        """The registers are private: chosen only by staff who may read them."""
+        from .locations_admin import PrivateChooserViewSet  # it imports this module
+
+        return PrivateChooserViewSet
+
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
             validate_url_name=self.get_url_name("validate"),

@@ -164,6 +164,8 @@ def sync_roles() -> None:
     """Create the role groups and grant their permissions (additive; never removes any).
 
     Images and documents are permitted per Wagtail collection: roles get them on the root.
+    Wagtail checks them against its own image and document models (``wagtailimages.add_image``),
+    not against the custom models that replace them.
     """
     from wagtail.models import Collection, GroupCollectionPermission
 
@@ -173,14 +175,12 @@ def sync_roles() -> None:
         group.permissions.add(*(_permission(p) for p in permissions))
         if root is None:
             continue
-        for model, chooser in (
-            ("cartelimage", "choose_image"),
-            ("carteldocument", "choose_document"),
-        ):
+        for app_label, model in (("wagtailimages", "image"), ("wagtaildocs", "document")):
             for action in media_actions:
-                codename = chooser if action == "choose" else f"{action}_{model}"
                 GroupCollectionPermission.objects.get_or_create(
-                    group=group, collection=root, permission=_permission(f"collections.{codename}")
+                    group=group,
+                    collection=root,
+                    permission=_permission(f"{app_label}.{action}_{model}"),
                 )
 
 

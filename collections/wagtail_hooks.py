@@ -71,14 +71,48 @@ def register_collections_admin_urls():
     return [path("collections/terms/", term_suggestions, name="collections_term_suggestions")]
 
 
+MEDIA_ACTIONS = ["add", "change", "choose", "delete"]
+
+
+def handles_media(user, model) -> bool:
+    """Staff who work with images or documents (researchers do not: they see published ones)."""
+    from wagtail.permissions import policy_registry
+
+    return policy_registry.get_by_type(model).user_has_any_permission(user, MEDIA_ACTIONS)
+
+
 @hooks.register("before_serve_document")
 def keep_private_documents_private(document, request):
-    """A document not cleared for publication is served to signed-in staff only."""
-    if document.is_public or request.user.has_perm("wagtailadmin.access_admin"):
+    """A document not cleared for publication is served to staff who handle documents only."""
+    if document.is_public or handles_media(request.user, type(document)):
         return None
     from django.core.exceptions import PermissionDenied
 
     raise PermissionDenied
+
+
+class PermittedMedia:
+    """Wagtail's admin API lists every image and document to anyone in the admin: this one
+    lists those the user may work with, so unpublished media stay with the staff handling them."""
+
+    def get_queryset(self):
+        from wagtail.permissions import policy_registry
+
+        policy = policy_registry.get_by_type(self.model)
+        permitted = policy.instances_user_has_any_permission_for(self.request.user, MEDIA_ACTIONS)
+        return super().get_queryset().filter(pk__in=permitted.values("pk"))
+
+
+@hooks.register("construct_admin_api", order=100)  # after Wagtail's own endpoints
+def permitted_media_in_admin_api(router):
+    from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+    from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+
+    for name, endpoint in (
+        ("images", ImagesAdminAPIViewSet),
+        ("documents", DocumentsAdminAPIViewSet),
+    ):
+        router.register_endpoint(name, type(endpoint.__name__, (PermittedMedia, endpoint), {}))
 
 
 # Loans, exhibitions, condition checks and treatments (loans_admin) ---------------------------

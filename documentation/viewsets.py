@@ -25,6 +25,7 @@ from wagtail.snippets.views.snippets import (
 )
 from wagtail.snippets.widgets import AdminSnippetChooser
 
+from museum_collections.locations_admin import PrivateChooserViewSet
 from museum_collections.models import Person, Work
 
 from .models import (
@@ -142,6 +143,7 @@ class BibliographicRecordIndexView(IndexView):
 
 
 class BibliographicRecordViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # by role, as the listings
     model = BibliographicRecord
     icon = "doc-full"
     menu_label = _("Library")
@@ -230,6 +232,7 @@ class LibraryItemFilterSet(WagtailFilterSet):
 
 
 class LibraryItemViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # by role, as the listings
     """Every copy, to follow loans, missing copies and restorations across the library."""
 
     model = LibraryItem
@@ -276,6 +279,7 @@ class DocumentaryFileFilterSet(WagtailFilterSet):
 
 
 class DocumentaryFileViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # by role, as the listings
     model = DocumentaryFile
     icon = "folder-open-1"
     menu_label = _("Documentary files")
@@ -392,6 +396,7 @@ class ArchiveUnitCreateView(CreateView):
 
 
 class ArchiveUnitViewSet(SnippetViewSet):
+    chooser_viewset_class = PrivateChooserViewSet  # by role, as the listings
     model = ArchiveUnit
     icon = "folder-inverse"
     menu_label = _("Archives")

@@ -111,6 +111,8 @@ class WorkQuerySet(models.QuerySet):
         return self.filter(is_public=True, is_deleted=False)
 
     def delete(self):
+        if not self.exists():  # nothing to refuse: Wagtail's bulk delete of no permitted work
+            return 0, {}
         raise ProtectedRecordError(
             _("Works are never removed from the catalogue: mark them as deleted, with a reason.")
         )

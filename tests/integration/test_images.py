@@ -132,8 +132,10 @@ def test_a_document_not_cleared_for_publication_is_served_to_staff_only(client, 
     )
     assert client.get(private.url).status_code == 403
     assert client.get(public.url).status_code == 200
-    client.force_login(make_user("Researcher"))
+    client.force_login(make_user("Curator"))  # handles documents
     assert client.get(private.url).status_code == 200
+    client.force_login(make_user("Researcher"))  # refused everything private (issue 9)
+    assert client.get(private.url).status_code == 403
 
 
 @pytest.mark.django_db
