@@ -1,17 +1,26 @@
-"""The portal under load: throughput and p95 for 1, 10 and 50 concurrent clients.
+"""The portal under load: throughput and p95 for 1, 10 and 50 concurrent clients, without and
+with the cache of anonymous visitors' pages (portal.page_cache).
 
 Builds --works published works in a scratch database (the real-word catalogue of
 bench/search.py), attaches real photographs of tests/data/images to a few of them, rebuilds the
 catalogue index and runs `collectstatic`; then starts gunicorn (`config.wsgi`, --workers sync
 workers, 2 × cores + 1 by default) with the production settings (`config.settings.production`,
-DEBUG off) on 127.0.0.1 and a free port. Each client is a thread with its own keep-alive
-`http.client` connection; every request carries `X-Forwarded-Proto: https`, as nginx sends it,
-so that the production HTTPS redirect does not apply. The mix: catalogue searches with real
-words (/collections/?q=), work pages (/collections/<REF>/), the JSON API (/api/works/?q=) and
-IIIF tiles (from the images' info.json; each tile is rendered once before the measures, as the
-IIIF cache holds it in production). Prints, per level and kind: requests, errors, throughput,
-p50 and p95. Target: p95 under 200 ms at 50 clients. gunicorn is stopped and the scratch files
-removed in every case (a PostgreSQL scratch database is left, as by the other benches).
+DEBUG off, the cache in a folder shared by the workers) on 127.0.0.1 and a free port. Each
+client is a thread with its own keep-alive `http.client` connection; every request carries
+`X-Forwarded-Proto: https`, as nginx sends it, so that the production HTTPS redirect does not
+apply. The mix: catalogue searches with real words (/collections/?q=), work pages
+(/collections/<REF>/), the JSON API (/api/works/?q=) and IIIF tiles (from the images' info.json;
+each tile is rendered once before the measures, as the IIIF cache holds it in production).
+Works and words are drawn with Zipf's law (the n-th most visited is visited 1/n as often as the
+first; ranks shuffled), as visits to a collection's pages are: a few often, most rarely.
+
+Two rounds on the same requests: the baseline, gunicorn with CARTEL_PAGE_CACHE_SECONDS=0, then
+with the page cache, after --warm-up requests of the same law (a portal that has been running).
+Prints, per round, level and kind: requests, errors, cache hits, throughput, p50 and p95; then
+the ratios of the cached round to the baseline, and checks that a change made by another
+process (this one, saving a work) reaches every worker at once. Target: p95 under 200 ms at 50
+clients. gunicorn is stopped and the scratch files removed in every case (a PostgreSQL scratch
+database is left, as by the other benches).
 
     .venv/bin/python bench/load.py [--works 5000] [--requests 400] [--clients 1,10,50]
     .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/cartel_bench
@@ -33,6 +42,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from itertools import accumulate
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +64,7 @@ MIX = {"search": 3, "work": 3, "api": 2, "tile": 2}  # relative weights of the k
 TILES = 16  # distinct tiles requested (rendered once, then served from the IIIF cache)
 TARGET_MS = 200
 HEADERS = {"X-Forwarded-Proto": "https"}  # as nginx sends it
+CACHE_HEADER = "X-Cartel-Cache"  # portal.page_cache.HEADER
 
 
 def parse_args():
@@ -62,6 +73,9 @@ def parse_args():
     parser.add_argument("--requests", type=int, default=400, help="requests per level")
     parser.add_argument("--clients", default="1,10,50", help="concurrency levels, comma-separated")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--warm-up", type=int, default=2_000, help="requests before the cached round"
+    )
     parser.add_argument("--database-url", default="", help="default: a temporary SQLite file")
     return parser.parse_args()
 
@@ -76,6 +90,7 @@ def production_environment(scratch: Path) -> dict[str, str]:
         "MEDIA_ROOT": str(scratch / "media"),
         "CARTEL_EXPORT_DIR": str(scratch / "exports"),
         "CARTEL_IIIF_CACHE": str(scratch / "iiif-cache"),
+        "CARTEL_CACHE_DIR": str(scratch / "cache"),
     }
 
 
@@ -138,8 +153,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(workers: int, port: int, scratch: Path) -> subprocess.Popen:
-    log = (scratch / "gunicorn.log").open("w")
+def start_gunicorn(workers: int, port: int, scratch: Path, page_cache: bool) -> subprocess.Popen:
+    log = (scratch / "gunicorn.log").open("a")
+    environment = {**os.environ, "CARTEL_PAGE_CACHE_SECONDS": "600" if page_cache else "0"}
     server = subprocess.Popen(  # noqa: S603 -- a fixed command line
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -150,7 +166,7 @@ def start_gunicorn(workers: int, port: int, scratch: Path) -> subprocess.Popen:
             "--log-level=warning",
         ],
         cwd=ROOT,
-        env=os.environ.copy(),
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # stopped as a group: the arbiter and its workers
@@ -162,11 +178,16 @@ def start_gunicorn(workers: int, port: int, scratch: Path) -> subprocess.Popen:
                 f"gunicorn stopped at start-up:\n{(scratch / 'gunicorn.log').read_text()}"
             )
         try:
-            status, body = get(http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/health")
+            status, body, _ = get(
+                http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/health"
+            )
         except OSError:
             time.sleep(0.3)
             continue
-        print(f"gunicorn: {workers} sync workers on 127.0.0.1:{port}; /health {status} {body}")
+        print(
+            f"gunicorn: {workers} sync workers on 127.0.0.1:{port}, page cache "
+            f"{'on' if page_cache else 'off'}; /health {status} {body.decode()}"
+        )
         return server
     raise SystemExit("gunicorn did not answer within 60 s: see its log above")
 
@@ -181,11 +202,12 @@ def stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def get(connection: http.client.HTTPConnection, url: str) -> tuple[int, bytes]:
-    """One GET on a kept-alive connection (reopened when the server closed it)."""
+def get(connection: http.client.HTTPConnection, url: str) -> tuple[int, bytes, bool]:
+    """One GET on a kept-alive connection (reopened when the server closed it): status, body
+    and whether the page cache answered."""
     connection.request("GET", url, headers=HEADERS)
     response = connection.getresponse()
-    return response.status, response.read()
+    return response.status, response.read(), response.getheader(CACHE_HEADER) == "hit"
 
 
 def tile_urls(port: int, images: list[int], rng: random.Random) -> list[str]:
@@ -193,7 +215,7 @@ def tile_urls(port: int, images: list[int], rng: random.Random) -> list[str]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     urls = []
     for image_id in images:
-        status, body = get(connection, f"/iiif/image/{image_id}/info.json")
+        status, body, _ = get(connection, f"/iiif/image/{image_id}/info.json")
         assert status == 200, f"info.json of image {image_id}: HTTP {status}"
         info = json.loads(body)
         width, height = info["width"], info["height"]
@@ -209,26 +231,40 @@ def tile_urls(port: int, images: list[int], rng: random.Random) -> list[str]:
     return rng.sample(urls, min(TILES, len(urls)))
 
 
-def request_plan(words: dict, refs: list[str], tiles: list[str], count: int, rng) -> list:
-    """`count` (kind, url) pairs drawn from the mix."""
+class Zipf:
+    """Draws from `items` by Zipf's law (s = 1) over a shuffled ranking."""
+
+    def __init__(self, items: list, rng: random.Random):
+        self.items = rng.sample(items, len(items))
+        self.cumulative = list(accumulate(1 / rank for rank in range(1, len(items) + 1)))
+        self.rng = rng
+
+    def __call__(self):
+        return self.rng.choices(self.items, cum_weights=self.cumulative)[0]
+
+
+def request_plan(words: dict, refs: list[str], tiles: list[str], rng: random.Random):
+    """A function drawing `count` (kind, url) pairs from the mix."""
     from urllib.parse import quote
 
-    def word() -> str:
-        term = rng.choice(words[rng.choice(("subjects", "denominations", "techniques"))])
-        return quote(rng.choice([w for w in term.split() if len(w) > 3] or ["paysage"]))
-
+    terms = sorted({w for ws in words.values() for t in ws for w in t.split() if len(w) > 3})
+    word, work, tile = Zipf(terms, rng), Zipf(refs, rng), Zipf(tiles, rng)
     makers = {
-        "search": lambda: f"/collections/?q={word()}",
-        "work": lambda: f"/collections/{rng.choice(refs)}/",
-        "api": lambda: f"/api/works/?q={word()}",
-        "tile": lambda: rng.choice(tiles),
+        "search": lambda: f"/collections/?q={quote(word())}",
+        "work": lambda: f"/collections/{work()}/",
+        "api": lambda: f"/api/works/?q={quote(word())}",
+        "tile": tile,
     }
-    kinds = rng.choices(list(MIX), weights=list(MIX.values()), k=count)
-    return [(kind, makers[kind]()) for kind in kinds]
+
+    def plan(count: int) -> list[tuple[str, str]]:
+        kinds = rng.choices(list(MIX), weights=list(MIX.values()), k=count)
+        return [(kind, makers[kind]()) for kind in kinds]
+
+    return plan
 
 
 def run_level(port: int, plan: list, clients: int) -> tuple[float, dict]:
-    """Every request of the plan, by `clients` threads; (seconds, kind -> [ms or None])."""
+    """Every request of the plan, by `clients` threads; (seconds, kind -> [(ms or None, hit)])."""
     pending = iter(plan)
     lock = threading.Lock()
     timings = defaultdict(list)
@@ -242,13 +278,13 @@ def run_level(port: int, plan: list, clients: int) -> tuple[float, dict]:
                 break
             started = time.perf_counter()
             try:
-                status, _body = get(connection, url)
+                status, _body, hit = get(connection, url)
                 ms = (time.perf_counter() - started) * 1000 if status == 200 else None
             except (OSError, http.client.HTTPException):
                 connection.close()
-                ms = None
+                ms, hit = None, False
             with lock:
-                timings[kind].append(ms)
+                timings[kind].append((ms, hit))
         connection.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -281,23 +317,58 @@ def percentile(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100)[p - 1] if len(values) > 1 else values[0]
 
 
-def report(clients: int, seconds: float, timings: dict) -> float:
-    """Prints a level's lines; returns its overall p95."""
+def report(clients: int, seconds: float, timings: dict) -> tuple[float, float]:
+    """Prints a level's lines; returns its overall p95 and throughput."""
     print(f"\n{clients} client(s): {sum(map(len, timings.values())):,} requests in {seconds:.1f} s")
-    print(f"  {'kind':<8}{'requests':>9}{'errors':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}")
+    print(
+        f"  {'kind':<8}{'requests':>9}{'errors':>8}{'hits':>6}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
+    )
     every = []
     for kind in [*MIX, "all"]:
         done = every if kind == "all" else timings.get(kind, [])
         if kind != "all":
             every += done
-        good = [ms for ms in done if ms is not None]
+        good = [ms for ms, _hit in done if ms is not None]
+        hits = sum(hit for _ms, hit in done)
         p50, p95 = (percentile(good, 50), percentile(good, 95)) if good else (0.0, 0.0)
         print(
-            f"  {kind:<8}{len(done):>9,}{len(done) - len(good):>8}{len(done) / seconds:>8.1f}"
-            f"{p50:>9.0f}{p95:>9.0f}"
+            f"  {kind:<8}{len(done):>9,}{len(done) - len(good):>8}{hits:>6}"
+            f"{len(done) / seconds:>8.1f}{p50:>9.0f}{p95:>9.0f}"
         )
-    good = [ms for ms in every if ms is not None]
-    return percentile(good, 95) if good else float("inf")
+    good = [ms for ms, _hit in every if ms is not None]
+    return (percentile(good, 95) if good else float("inf")), len(every) / seconds
+
+
+def measure(server, port: int, plans: dict[int, list]) -> dict[int, tuple[float, float]]:
+    """Each level's plan; level -> (p95, throughput)."""
+    results = {}
+    for clients, plan in plans.items():
+        cpu = server_cpu_seconds(server.pid)
+        seconds, timings = run_level(port, plan, clients)
+        results[clients] = report(clients, seconds, timings)
+        cpu = server_cpu_seconds(server.pid) - cpu
+        print(
+            f"  server CPU: {cpu * 1000 / len(plan):.1f} ms a request ({cpu / seconds:.2f} cores busy)"
+        )
+    return results
+
+
+def change_reaches_every_worker(port: int, ref: str, workers: int) -> bool:
+    """Renames a work in this process, as an editor would in another worker, then asks for its
+    page on new connections (spread over the workers): each must show the new title."""
+    from museum_collections.models import Work
+
+    url = f"/collections/{ref}/"
+    first, *_ = get(http.client.HTTPConnection("127.0.0.1", port, timeout=60), url)
+    work = Work.objects.get(joconde_ref=ref)
+    work.title = f"{work.title} (titre corrigé {secrets.token_hex(4)})"
+    work.save()
+    expected = work.title.encode()
+    seen = [
+        get(http.client.HTTPConnection("127.0.0.1", port, timeout=60), url)[1]
+        for _ in range(4 * workers)
+    ]
+    return first == 200 and all(expected in body for body in seen)
 
 
 def main():
@@ -308,36 +379,57 @@ def main():
     try:
         words, refs, images = build(args, scratch)
         port = free_port()
-        server = start_gunicorn(args.workers, port, scratch)
         rng = random.Random(20261205)
-        tiles = tile_urls(port, images, rng)
-        started = time.perf_counter()
-        seconds, first = run_level(port, [("tile", url) for url in tiles], 2)
-        print(
-            f"{len(tiles)} IIIF tiles rendered into the cache in {time.perf_counter() - started:.1f} s"
-            f" (p50 {percentile([ms for ms in first['tile'] if ms], 50):.0f} ms each, 2 clients)"
-        )
-        run_level(port, request_plan(words, refs, tiles, 50, rng), 5)  # warm every worker
-        results, before = {}, load()
+        rounds = {}
+        for cached in (False, True):
+            server = start_gunicorn(args.workers, port, scratch, page_cache=cached)
+            if not cached:
+                tiles = tile_urls(port, images, rng)
+                started = time.perf_counter()
+                seconds, first = run_level(port, [("tile", url) for url in tiles], 2)
+                print(
+                    f"{len(tiles)} IIIF tiles rendered into the cache in "
+                    f"{time.perf_counter() - started:.1f} s (p50 "
+                    f"{percentile([ms for ms, _ in first['tile'] if ms], 50):.0f} ms each, 2 clients)"
+                )
+                plan = request_plan(words, refs, tiles, rng)
+                plans = {clients: plan(args.requests) for clients in levels}
+                run_level(port, plan(50), 5)  # every worker's first requests
+            else:
+                started = time.perf_counter()
+                run_level(port, plan(args.warm_up), 5)
+                print(
+                    f"Warm-up: {args.warm_up:,} requests in {time.perf_counter() - started:.0f} s"
+                )
+            before = load()
+            rounds[cached] = measure(server, port, plans)
+            print(f"\nLoad average {before} before the levels, {load()} after")
+            if cached:
+                reached = change_reaches_every_worker(port, rng.choice(refs), args.workers)
+                print(
+                    "A work renamed by another process: "
+                    + (
+                        "every worker showed the new title at once"
+                        if reached
+                        else "STALE PAGES SERVED"
+                    )
+                )
+            if log := (scratch / "gunicorn.log").read_text().strip():
+                print("\ngunicorn's log, last lines:", *log.splitlines()[-15:], sep="\n  ")
+            stop(server)
+            server = None
+        print(f"\nMachine: {os.cpu_count()} cores. Page cache against the baseline (no cache):")
         for clients in levels:
-            plan = request_plan(words, refs, tiles, args.requests, rng)
-            cpu = server_cpu_seconds(server.pid)
-            seconds, timings = run_level(port, plan, clients)
-            results[clients] = report(clients, seconds, timings)
-            cpu = server_cpu_seconds(server.pid) - cpu
+            (base_p95, base_rate), (p95, rate) = rounds[False][clients], rounds[True][clients]
             print(
-                f"  server CPU: {cpu * 1000 / len(plan):.0f} ms a request ({cpu / seconds:.2f} cores busy)"
+                f"  {clients:>3} client(s): p95 {base_p95:.0f} -> {p95:.0f} ms "
+                f"(×{base_p95 / p95:.1f} faster), {base_rate:.0f} -> {rate:.0f} req/s "
+                f"(×{rate / base_rate:.1f})"
             )
-        if log := (scratch / "gunicorn.log").read_text().strip():
-            print("\ngunicorn's log, last lines:", *log.splitlines()[-15:], sep="\n  ")
-        print(
-            f"\nMachine: {os.cpu_count()} cores; load average {before} before the levels, {load()} after"
-        )
         top = max(levels)
-        verdict = "met" if results[top] < TARGET_MS else "NOT met"
-        print(
-            f"Summary: p95 {results[top]:.0f} ms at {top} clients, target < {TARGET_MS} ms: {verdict}"
-        )
+        p95 = rounds[True][top][0]
+        verdict = "met" if p95 < TARGET_MS and reached else "NOT met"
+        print(f"Summary: p95 {p95:.0f} ms at {top} clients, target < {TARGET_MS} ms: {verdict}")
     finally:
         if server is not None:
             stop(server)

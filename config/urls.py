@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -13,7 +15,10 @@ from portal.oai import oai_view
 urlpatterns = [
     path("admin/two-factor/", include(accounts)),
     path("admin/", include(wagtailadmin_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The portal's language buttons carry no CSRF token, so that its pages are the same for
+    # every visitor and can be cached (portal.page_cache): a forged request could only switch
+    # a visitor's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("documents/", include(wagtaildocs_urls)),
     path("scan/", scan_view, name="scan_form"),
     path("oai", oai_view, name="oai"),

@@ -239,6 +239,8 @@ def _sheet_rows(name: str, workbook, sheet: str | None) -> Iterator[SourceRow | 
         raise SourceFileError(
             name, f"no sheet “{sheet}”; the sheets are: {', '.join(workbook.sheetnames)}"
         )
+    if not workbook.worksheets:  # its only sheet's part missing or misnamed in the archive
+        raise SourceFileError(name, "not a readable XLSX workbook (it has no worksheet)")
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
     columns: list[str] | None = None
     number = 0

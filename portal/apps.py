@@ -11,7 +11,10 @@ class PortalConfig(AppConfig):
     def ready(self):
         from museum_collections.models import CartelImage, CurrentLocation, Work
 
+        from . import page_cache
         from .search import tasks
+
+        page_cache.connect()
 
         post_save.connect(tasks.work_saved, sender=Work, dispatch_uid="catalogue-work")
         post_save.connect(

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -24,6 +25,7 @@ from museum_collections.models import (
     CurrentLocation,
     Person,
     Work,
+    WorkMaker,
     WorkMedia,
 )
 from museum_collections.publication import (
@@ -32,7 +34,7 @@ from museum_collections.publication import (
     public_work_url,
     work_path,
 )
-from museum_collections.services.work_rows import works_with_parts
+from museum_collections.services.work_rows import work_with_parts
 
 from .search import FACETS, Query, catalogue_index
 from .search.documents import TERMS
@@ -41,6 +43,7 @@ PAGE_SIZE = 20
 CATALOGUE_LANGUAGE = "fr"
 MAKER_PAGE_SIZE = 24
 RELATED_WORKS = 6
+CARD_FIELDS = ("joconde_ref", "title", "appellation", "inventory_number", "creation_date")
 
 FACET_LABELS = {
     "domain": _("Domain"),
@@ -211,7 +214,7 @@ def work(request, catalogue, ref: str):
     if ref != ref.upper():  # a REF typed in lower case: its permanent address
         path = request.get_full_path().replace(f"/{ref}/", f"/{ref.upper()}/")
         return redirect(path, permanent=True)
-    work = next(works_with_parts(Work.objects.public().filter(joconde_ref=ref)), None)
+    work = work_with_parts(Work.objects.public().filter(joconde_ref=ref))
     if work is None:
         raise Http404
     images = [m for m in work.media.all() if m.image.is_public]
@@ -265,13 +268,14 @@ def documentation_of(work) -> list[tuple[str, str]]:
     from .models import ArchivesPage, LibraryPage
 
     found = []
-    library = LibraryPage.objects.live().public().first()
-    if library:
-        for reference in WorkReference.objects.filter(work_id=work.pk).select_related("record"):
+    references = WorkReference.objects.filter(work_id=work.pk).select_related("record")
+    # the pages looked up only for the works cited (most are not)
+    if references and (library := LibraryPage.objects.live().public().first()):
+        for reference in references:
             found.append((reference.record.title, f"{library.url}{reference.record_id}/"))
-    archives = ArchivesPage.objects.live().public().first()
-    if archives:
-        for unit in ArchiveUnit.objects.filter(works=work.pk).order_by("reference_code"):
+    units = ArchiveUnit.objects.filter(works=work.pk).order_by("reference_code")
+    if units and (archives := ArchivesPage.objects.live().public().first()):
+        for unit in units:
             found.append((f"{unit.reference_code} — {unit.title}", f"{archives.url}{unit.pk}/"))
     return found
 
@@ -299,14 +303,17 @@ def related_works(work) -> list[Card]:
         found += (
             Work.objects.public()
             .filter(**condition)
-            .exclude(pk__in=[work.pk, *(w.pk for w in found)])
-            .distinct()
+            .exclude(pk__in=[work.pk, *found])
             .order_by("inventory_sort_key")
-            .prefetch_related("makers__person")[: RELATED_WORKS - len(found)]
+            .values_list("pk", flat=True)
+            .distinct()[: RELATED_WORKS - len(found)]
         )
         if len(found) >= RELATED_WORKS:
             break
-    return work_cards(found)
+    makers = WorkMaker.objects.select_related("person").only("work_id", "person__name")
+    cards = Work.objects.filter(pk__in=found).only(*CARD_FIELDS)
+    by_pk = cards.prefetch_related(Prefetch("makers", queryset=makers)).in_bulk()
+    return work_cards(by_pk[pk] for pk in found)
 
 
 def work_json_ld(request, work, title: str, url: str, images) -> dict:

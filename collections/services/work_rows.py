@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from itertools import chain
 from types import SimpleNamespace
 
-from django.db import models
+from django.db import connection, models
 
 from ..models import (
     TERM_RELATIONS,
+    Concept,
     Dimension,
     Inscription,
     Person,
@@ -91,11 +92,29 @@ CONCEPTS = [
     f.name for f in Work._meta.concrete_fields if f.is_relation and f.attname in WORK_COLUMNS
 ]
 PERSON_COLUMNS = public_columns(Person)
+ROW_COLUMNS = [*WORK_COLUMNS, *(f"{name}__pref_label" for name in CONCEPTS)]
 TERM_COLUMNS = ("label", "concept_id", "concept__external_id", "concept__scheme_id")
 MAKER_COLUMNS = ("role", "qualifier", *(f"person__{name}" for name in PERSON_COLUMNS))
 
 
-def term_row(label, concept_id, external_id, scheme_id) -> Row:
+def terms_sql() -> str:
+    """Every term relation's rows for a chunk (`{ids}`), in TERM_COLUMNS' order, as one UNION
+    ALL: the twelve relations share their columns, so one statement reads them all."""
+    concept = Concept._meta.db_table
+    # table names from the models; the ids, integers from the database, are put in by with_parts
+    selects = [
+        f"SELECT '{relation}' AS relation, t.work_id, t.label, t.concept_id, c.external_id, "  # noqa: S608
+        f"c.scheme_id, t.sort_order, t.id FROM {model._meta.db_table} t "
+        f"LEFT JOIN {concept} c ON c.id = t.concept_id WHERE t.work_id IN ({{ids}})"
+        for relation, model in TERM_RELATIONS.items()
+    ]
+    return " UNION ALL ".join(selects) + " ORDER BY 2, 7, 8"
+
+
+TERMS_SQL = terms_sql()
+
+
+def term_row(label, concept_id, external_id, scheme_id, *_order) -> Row:
     concept = ConceptRow(external_id=external_id, scheme_id=scheme_id) if concept_id else None
     return Row(label=label, concept_id=concept_id, concept=concept)
 
@@ -131,18 +150,24 @@ PARTS = {
 
 def works_with_parts(works, chunk: int = 1000) -> Iterator[WorkRow]:
     """The works of a queryset, in its order, streamed in chunks, each with its parts."""
-    columns = [*WORK_COLUMNS, *(f"{name}__pref_label" for name in CONCEPTS)]
-    rows = works.values_list(*columns).iterator(chunk_size=chunk)
+    rows = works.values_list(*ROW_COLUMNS).iterator(chunk_size=chunk)
     batch = []
     for values in chain(rows, [None]):  # None: the last chunk
         if values is not None:
-            batch.append(work_row(columns, values))
+            batch.append(work_row(ROW_COLUMNS, values))
             if len(batch) < chunk:
                 continue
         if batch:
             with_parts(batch)
             yield from batch
         batch = []
+
+
+def work_with_parts(works) -> WorkRow | None:
+    """The first work of a queryset with its parts (a page's one work: no cursor to open)."""
+    found = [work_row(ROW_COLUMNS, values) for values in works.values_list(*ROW_COLUMNS)[:1]]
+    with_parts(found)
+    return found[0] if found else None
 
 
 def work_row(columns: list[str], values: tuple) -> WorkRow:
@@ -155,10 +180,12 @@ def work_row(columns: list[str], values: tuple) -> WorkRow:
 
 
 def with_parts(works: list[WorkRow]) -> None:
-    """One query per relation for the chunk. The ids are written into the SQL (they are the
+    """One query per kind of part for the chunk. The ids are written into the SQL (they are the
     database's own integers): binding a thousand parameters through the ORM costs more than
     reading the rows."""
     by_pk = {work.pk: work for work in works}
+    if not by_pk:
+        return
     ids = ",".join(str(int(pk)) for pk in by_pk)
 
     def of_chunk(model):
@@ -166,7 +193,13 @@ def with_parts(works: list[WorkRow]) -> None:
         rows = model.objects.extra(where=[where])  # noqa: S610 (integers from the database)
         return rows.order_by("work_id", "sort_order", "pk")
 
+    with connection.cursor() as cursor:  # the term relations: one statement for all of them
+        cursor.execute(TERMS_SQL.format(ids=ids))
+        for relation, work_id, *values in cursor.fetchall():
+            add(by_pk[work_id], relation, term_row(*values))
     for relation, (model, (build, columns)) in PARTS.items():
+        if relation in TERM_RELATIONS:
+            continue
         for work_id, *values in of_chunk(model).values_list("work_id", *columns):
             add(by_pk[work_id], relation, build(*values))
     for item in of_chunk(WorkMedia).filter(image__is_public=True).select_related("image"):

@@ -2,7 +2,8 @@
 
 Environment variables: DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, MEDIA_ROOT, ELASTICSEARCH_URL,
 CARTEL_MUSEOFILE, CARTEL_MUSEUM_NAME, CARTEL_MUSEUM_CITY, CARTEL_EXPORT_DIR, CARTEL_PUBLIC_URL,
-CARTEL_IIIF_CACHE, CARTEL_OAI_ADMIN_EMAIL, CARTEL_PROXY_COUNT, CARTEL_HEALTH_MIN_FREE_BYTES.
+CARTEL_IIIF_CACHE, CARTEL_OAI_ADMIN_EMAIL, CARTEL_PROXY_COUNT, CARTEL_HEALTH_MIN_FREE_BYTES,
+CARTEL_CACHE_DIR, CARTEL_PAGE_CACHE_SECONDS.
 With none set, Cartel runs on SQLite.
 """
 
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "portal.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -186,6 +188,21 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # GET /health fails when MEDIA_ROOT or CARTEL_EXPORT_DIR has less free space than this.
 CARTEL_HEALTH_MIN_FREE_BYTES = int(os.environ.get("CARTEL_HEALTH_MIN_FREE_BYTES") or 1024**3)
+
+# The cache: each process's memory by default; a folder shared by every process on the server
+# when CARTEL_CACHE_DIR is set, as production needs (portal.page_cache: a change made by one
+# process must reach the pages kept by all).
+CARTEL_CACHE_DIR = os.environ.get("CARTEL_CACHE_DIR", "")
+if CARTEL_CACHE_DIR:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CARTEL_CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+# Anonymous visitors' portal pages are kept until a change, and at most this long (0: never).
+CARTEL_PAGE_CACHE_SECONDS = int(os.environ.get("CARTEL_PAGE_CACHE_SECONDS") or 600)
 
 LOGIN_URL = "wagtailadmin_login"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cartel@localhost")

@@ -60,6 +60,14 @@ if MEDIA_ROOT.is_relative_to(BASE_DIR):
         "outside it, e.g. /var/lib/cartel/media."
     )
 
+# Anonymous visitors' pages are cached (portal.page_cache); a change made by one process must
+# reach the pages kept by every other, so the cache is a folder they all share.
+if not CARTEL_CACHE_DIR:
+    raise ImproperlyConfigured(
+        "CARTEL_CACHE_DIR is not set: export a folder the web server and the task worker may "
+        "both write, e.g. /var/cache/cartel/pages."
+    )
+
 # HTTPS only. nginx terminates TLS and says so in X-Forwarded-Proto (and strips the header from
 # clients); monitoring calls /health over plain HTTP on the loopback, so it is not redirected.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

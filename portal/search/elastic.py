@@ -46,6 +46,7 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
+from .. import page_cache
 from . import FACETS, Hit, Query, Result
 from .sql import fold, natural_key
 
@@ -336,6 +337,7 @@ class ElasticCatalogueIndex:
         count, _errors = helpers.bulk(
             self.client, actions, chunk_size=CHUNK, ignore_status=409, refresh="wait_for"
         )
+        page_cache.changed()
         return count // len(targets)
 
     def remove(self, refs: Iterable[str]) -> None:
@@ -352,6 +354,7 @@ class ElasticCatalogueIndex:
         helpers.bulk(
             self.client, actions, chunk_size=CHUNK, ignore_status=(404, 409), refresh="wait_for"
         )
+        page_cache.changed()
 
     def rebuild(self, documents: Iterable, progress: Callable[[int], None] | None = None) -> int:
         """Into a new index, then the alias moved to it in one call and the old one deleted."""
@@ -395,6 +398,7 @@ class ElasticCatalogueIndex:
         except Exception:
             self.client.indices.delete(index=name, ignore_unavailable=True)
             raise
+        page_cache.changed()
         if stale := [o for o in old if o != self.alias]:
             self.client.indices.delete(index=",".join(stale))
         return count

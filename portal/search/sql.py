@@ -28,6 +28,7 @@ import snowballstemmer
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from .. import page_cache
 from ..models import CatalogueEntry, CatalogueFacet
 from . import FACETS, Hit, Query, Result
 
@@ -35,8 +36,7 @@ WORD = re.compile(r"\w+")
 STOP_WORDS = frozenset("à au aux d de des du en et l la le les un une sur par pour".split())
 STEMMER = snowballstemmer.stemmer("french")
 BATCH = 500
-BROWSE_CACHE_SECONDS = 3600  # an update, a removal or a rebuild changes the key
-GENERATION = "cartel:catalogue-generation"  # bumped by every change made in this process
+BROWSE_CACHE_SECONDS = 3600  # an update, a removal or a rebuild changes the key (generation)
 FACET_VALUES = 30  # values listed per facet (the selected ones always are)
 ORDER = {
     "relevance": "{score} DESC, e.sort_inventory",
@@ -138,8 +138,7 @@ class SqlCatalogueIndex:
             if browsing:  # the catalogue's front page: its counts are kept until a change
                 cursor.execute("SELECT COUNT(*), MAX(id) FROM portal_catalogueentry")
                 state = cursor.fetchone()
-                generation = cache.get_or_set(GENERATION, 0, None)
-                key = f"cartel:catalogue-browse:{generation}:{state[0]}:{state[1]}"
+                key = f"cartel:catalogue-browse:{page_cache.generation()}:{state[0]}:{state[1]}"
                 count, facets = cache.get(key) or (state[0], self._facets(query))
                 cache.set(key, (count, facets), BROWSE_CACHE_SECONDS)
             else:
@@ -267,6 +266,7 @@ class SqlCatalogueIndex:
         """All in one transaction: searches read the old index until it commits."""
         count = 0
         with transaction.atomic(), connection.cursor() as cursor:
+            page_cache.changed_in_transaction()
             if self.sqlite:
                 cursor.execute("DELETE FROM portal_catalogue_fts")
             cursor.execute("DELETE FROM portal_cataloguefacet")
@@ -282,15 +282,8 @@ class SqlCatalogueIndex:
             cursor.execute("ANALYZE portal_cataloguefacet")
         return count
 
-    @staticmethod
-    def _changed() -> None:
-        try:
-            cache.incr(GENERATION)
-        except ValueError:  # not set yet
-            cache.set(GENERATION, 1, None)
-
     def _delete(self, refs: list[str]) -> None:
-        self._changed()
+        page_cache.changed_in_transaction()
         ids = list(CatalogueEntry.objects.filter(ref__in=refs).values_list("id", flat=True))
         if not ids:
             return
@@ -302,7 +295,7 @@ class SqlCatalogueIndex:
             cursor.execute(f"DELETE FROM portal_catalogueentry WHERE id IN ({marks})", ids)
 
     def _insert(self, documents: list) -> None:
-        self._changed()
+        page_cache.changed_in_transaction()
         entries = CatalogueEntry.objects.bulk_create(
             CatalogueEntry(
                 ref=d.ref,

@@ -32,7 +32,7 @@ def test_healthy_on_the_real_database(client):
     assert response.status_code == 200
     assert check(response) == {
         "status": "ok",
-        "checks": {"database": "ok", "search": "ok", "disk": "ok"},
+        "checks": {"database": "ok", "search": "ok", "cache": "ok", "disk": "ok"},
     }
     assert "no-store" in response["Cache-Control"]
 
@@ -43,7 +43,25 @@ def test_too_little_free_disk_space_fails_naming_the_disk(client, settings):
     assert response.status_code == 503
     assert check(response) == {
         "status": "fail",
-        "checks": {"database": "ok", "search": "ok", "disk": "fail"},
+        "checks": {"database": "ok", "search": "ok", "cache": "ok", "disk": "fail"},
+    }
+
+
+def test_a_cache_folder_that_cannot_be_written_fails_naming_the_cache(client, settings, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "a-file" / "pages"),  # even root cannot make it
+        }
+    }
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert check(response)["checks"] == {
+        "database": "ok",
+        "search": "ok",
+        "cache": "fail",
+        "disk": "ok",
     }
 
 
@@ -56,7 +74,7 @@ def test_an_unreachable_elasticsearch_fails_quickly_naming_the_search(client, se
     assert response.status_code == 503
     body = check(response)
     assert body["status"] == "fail"
-    assert body["checks"] == {"database": "ok", "search": "fail", "disk": "ok"}
+    assert body["checks"] == {"database": "ok", "search": "fail", "cache": "ok", "disk": "ok"}
     assert "127.0.0.1" not in json.dumps(body)
 
 

@@ -56,6 +56,7 @@ def production(*args: str, **environment: str | None) -> subprocess.CompletedPro
         "ALLOWED_HOSTS": "collections.musee.example",
         "CARTEL_MUSEOFILE": "M0354",
         "MEDIA_ROOT": "/var/lib/cartel/media",
+        "CARTEL_CACHE_DIR": "/var/cache/cartel/pages",
         "DATABASE_URL": "sqlite:////nonexistent/never-opened.sqlite3",
     }
     for name, value in environment.items():
@@ -88,6 +89,7 @@ def test_check_deploy_passes_with_no_issue():
         ({"MEDIA_ROOT": None}, "MEDIA_ROOT is not set"),
         ({"MEDIA_ROOT": str(ROOT / "media")}, "is inside the code folder"),
         ({"MEDIA_ROOT": str(ROOT / "static" / ".." / "uploads")}, "is inside the code folder"),
+        ({"CARTEL_CACHE_DIR": None}, "CARTEL_CACHE_DIR is not set"),
     ],
 )
 def test_a_bad_environment_refuses_to_start_saying_what_to_do(environment, message):

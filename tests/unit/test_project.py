@@ -111,6 +111,7 @@ def test_production_refuses_to_start_without_a_secret_key_or_hosts():
             "ALLOWED_HOSTS": "musee.example",
             "CARTEL_MUSEOFILE": "M0354",
             "MEDIA_ROOT": "/srv/cartel/media",
+            "CARTEL_CACHE_DIR": "/var/cache/cartel/pages",
         },
     )
     assert ok.stdout.strip() == "(False, True)", ok.stderr

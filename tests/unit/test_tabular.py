@@ -413,3 +413,18 @@ def test_a_workbook_damaged_inside_its_sheet_is_a_file_error(tmp_path):
     with pytest.raises(SourceFileError) as error:
         list(tabular.read_rows(path))
     assert error.value.file == str(path) and "workbook" in error.value.reason
+
+
+def test_a_workbook_whose_sheet_is_missing_is_a_file_error(tmp_path):
+    """Found by tests/fuzz: a byte changed in the name of the only sheet's part (in the
+    archive's directory) left openpyxl a workbook without worksheets, and an IndexError."""
+    workbook = Workbook()
+    workbook.active.append(["inventaire", "titre"])
+    path = tmp_path / "no-sheet.xlsx"
+    workbook.save(path)
+    data = path.read_bytes()
+    central = data.rindex(b"xl/worksheets/sheet1.xml")  # the central directory's entry
+    path.write_bytes(data[:central] + b"y" + data[central + 1 :])  # yl/worksheets/…
+    with pytest.raises(SourceFileError) as error:
+        list(tabular.read_rows(path))
+    assert error.value.file == str(path) and "no worksheet" in error.value.reason
