@@ -370,6 +370,19 @@ def test_translations_keep_the_placeholders_of_the_english(catalogue):
     assert not problems, "\n".join(problems)
 
 
+def test_french_punctuation_has_its_non_breaking_space(catalogue):
+    """French puts a space before « : ; ? ! » and inside « », and it must not break the line:
+    a plain space there leaves a colon alone at the start of a line on a narrow tablet."""
+    plain = re.compile(r" [:;?!»]|« ")
+    wrong = [
+        f"{PO.name}:{entry.line}: {text!r}"
+        for entry in messages(catalogue)
+        for text in [entry.msgstr or "", *entry.msgstr_plural.values()]
+        if plain.search(text)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
 def test_placeholder_rule():
     assert placeholders("%(count)d œuvre, %s et {name} ; 100 %%") == (
         frozenset({"%(count)d"}),
