@@ -16,9 +16,10 @@ import django_otp
 import segno
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -297,6 +298,26 @@ def backup_codes(request):
     )
 
 
+@require_POST
+def turn_off(request):
+    """Two-factor authentication off, for a user who opted in (not one whose role requires
+    it), on a current code: a session left open is not enough to remove the second factor."""
+    user = request.user
+    if not user.is_authenticated or not user.is_verified():
+        return redirect(with_next(reverse("accounts:verify"), reverse("accounts:manage")))
+    if required_by_role(user):
+        return HttpResponseForbidden(_("Your account must use two-factor authentication."))
+    if verify_code(user, request.POST.get("code", "")) is None:
+        messages.error(
+            request,
+            _("Two-factor authentication is still on: that code is not a current one."),
+        )
+    else:
+        reset_two_factor(user)
+        messages.success(request, _("Two-factor authentication is off."))
+    return redirect("accounts:manage")
+
+
 @hooks.register("register_account_menu_item")
 def two_factor_menu_item(request):
     return {
@@ -312,4 +333,5 @@ urlpatterns = [
     path("verify/", verify, name="verify"),
     path("setup/", setup, name="setup"),
     path("backup-codes/", backup_codes, name="backup_codes"),
+    path("turn-off/", turn_off, name="turn_off"),
 ]

@@ -374,6 +374,9 @@ OWN = {
     "accounts:verify": Rule(NOBODY, None),
     "accounts:setup": Rule(STAFF, STAFF),
     "accounts:backup_codes": Rule(NOBODY, REGISTRAR),  # for users who gave a second factor
+    # for users who opted in, on a current code (test_accounts); those whose role requires a
+    # second factor are refused, the others have none to turn off
+    "accounts:turn_off": Rule(NOBODY, NOBODY),
     # The portal's pages (Wagtail's catch-all pattern serves them).
     "wagtail_serve": Rule(EVERYONE, path=lambda o: "/"),
     "wagtail_serve#catalogue": Rule(

@@ -221,6 +221,38 @@ def test_a_researcher_is_not_forced_but_may_opt_in(client, make_user):
     assert path_of(later.get(ADMIN)) == reverse("accounts:verify")
 
 
+def test_a_user_who_opted_in_may_turn_it_off_with_a_current_code(client, make_user):
+    researcher = make_user("Researcher")
+    one_time_code(researcher)  # an authenticator app set up: opted in
+    verified_login(client, researcher)  # the password, then a code
+    turn_off = reverse("accounts:turn_off")
+    assert (
+        "Turn two-factor authentication off"
+        in client.get(reverse("accounts:manage")).content.decode()
+    )
+
+    refused = client.post(turn_off, {"code": "000000"}, follow=True)
+    assert "still on" in refused.content.decode()
+    assert TOTPDevice.objects.filter(user=researcher, confirmed=True).exists()
+
+    throttled()
+    done = client.post(turn_off, {"code": one_time_code(researcher)}, follow=True)
+    assert "Two-factor authentication is off." in done.content.decode()
+    assert not TOTPDevice.objects.filter(user=researcher).exists()
+    later = Client()  # the next login asks for no code
+    admin_login(later, "researcher")
+    assert later.get(ADMIN).status_code == 200
+
+
+def test_a_registrar_cannot_turn_it_off(client, registrar):
+    verified_login(client, registrar)
+    manage = client.get(reverse("accounts:manage")).content.decode()
+    assert "Turn two-factor authentication off" not in manage
+    response = client.post(reverse("accounts:turn_off"), {"code": one_time_code(registrar)})
+    assert response.status_code == 403
+    assert TOTPDevice.objects.filter(user=registrar, confirmed=True).exists()
+
+
 def test_superusers_must_use_two_factors(client, django_user_model):
     django_user_model.objects.create_superuser("root", password="pw")
     admin_login(client, "root")
