@@ -310,9 +310,9 @@ def related_works(work) -> list[Card]:
         )
         if len(found) >= RELATED_WORKS:
             break
-    makers = WorkMaker.objects.select_related("person").only("work_id", "person__name")
+    names = WorkMaker.objects.select_related("person").only("work_id", "person__name")
     cards = Work.objects.filter(pk__in=found).only(*CARD_FIELDS)
-    by_pk = cards.prefetch_related(Prefetch("makers", queryset=makers)).in_bulk()
+    by_pk = cards.prefetch_related(Prefetch("makers", queryset=names)).in_bulk()
     return work_cards(by_pk[pk] for pk in found)
 
 
