@@ -18,7 +18,7 @@ Rounds on the same requests: the baseline, gunicorn with CARTEL_PAGE_CACHE_SECON
 with the page cache, after --warm-up requests of the same law (a portal that has been running);
 then the same requests once more, every page now kept (a quiet evening: no change since).
 Prints, per round, level and kind: requests, errors, cache hits, throughput, p50 and p95; then
-the ratios of the cached round to the baseline, and checks that a change made by another
+the ratios of both cached rounds to the baseline, and checks that a change made by another
 process (this one, saving a work) reaches every worker at once. Target: p95 under 200 ms at 50
 clients. gunicorn is stopped and the scratch files removed in every case (a PostgreSQL scratch
 database is left, as by the other benches).
